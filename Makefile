@@ -1,0 +1,110 @@
+# slac / sla - build, test and install.
+#
+#   make            build build/slac, build/sla and build/libsla.a
+#   make test       every test, in a normal build and again under ASan+UBSan
+#   make check      the same as make test
+#   make deps       install the build and test dependencies (Debian)
+#   make bench      the benchmarks in bench/
+#   make SANITIZE=1 a build with AddressSanitizer and UBSan in build/san
+
+CC      ?= cc
+BISON   ?= bison
+FLEX    ?= flex
+PYTHON  ?= python3
+
+ifeq ($(SANITIZE),1)
+BUILD   ?= build/san
+OPT     ?= -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+LDSAN   := -fsanitize=address,undefined
+else
+BUILD   ?= build
+OPT     ?= -O2
+LDSAN   :=
+endif
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wcast-align \
+           -Wwrite-strings -Wstrict-prototypes -Wmissing-prototypes \
+           -Wmissing-declarations -Wredundant-decls -Wundef -Wvla \
+           -Wformat=2
+CFLAGS  ?= -g
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(OPT) $(CFLAGS) -Iinclude -I$(BUILD)/gen -MMD -MP
+LDFLAGS ?=
+LDLIBS  := -lm
+
+# Generated code gets only the exemptions it needs.
+GEN_WARN := -Wall -Wextra -Werror -Wno-unused-function -Wno-sign-compare \
+            -Wno-unused-parameter -Wno-missing-prototypes -Wno-missing-declarations
+
+LIB_SRC := $(wildcard common/*.c) $(wildcard compiler/*.c) $(wildcard runtime/*.c)
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/lexer.o $(BUILD)/gen/parser.o
+LIB     := $(BUILD)/libsla.a
+
+PROGS   := $(BUILD)/slac $(BUILD)/sla
+TEST_SRC := $(wildcard tests/unit/*.c)
+TESTS   := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all test check test-run unit golden deps bench clean distclean
+.DELETE_ON_ERROR:
+
+all: $(PROGS) $(LIB)
+
+$(BUILD)/gen/lexer.c: lexer/lexer.l
+	@mkdir -p $(@D)
+	$(FLEX) -o $@ $<
+
+# Bison writes two files from one run: a grouped target keeps make -j safe.
+$(BUILD)/gen/parser.c $(BUILD)/gen/parser.h &: parser/parser.y
+	@mkdir -p $(@D)
+	$(BISON) -Wall -Werror -Wcounterexamples --defines=$(BUILD)/gen/parser.h -o $(BUILD)/gen/parser.c $<
+
+$(BUILD)/gen/lexer.o: $(BUILD)/gen/lexer.c
+	$(CC) $(ALL_CFLAGS) -Ilexer $(GEN_WARN) -c -o $@ $<
+
+$(BUILD)/gen/parser.o: $(BUILD)/gen/parser.c $(BUILD)/gen/parser.h
+	$(CC) $(ALL_CFLAGS) -Iparser $(GEN_WARN) -c -o $@ $<
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(WARN) -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/slac: $(BUILD)/cli/slac.o $(LIB)
+	$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/sla: $(BUILD)/cli/sla.o $(LIB)
+	$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+# ---- tests ----------------------------------------------------------------
+
+# The whole suite, then again under the sanitizers.
+test check: test-run
+	$(MAKE) --no-print-directory SANITIZE=1 test-run
+
+test-run: $(PROGS) $(TESTS)
+	@status=0; \
+	for t in $(TESTS); do \
+	    echo "== $$t"; $$t || status=1; \
+	done; \
+	echo "== golden tests ($(BUILD))"; \
+	tests/run-golden.sh $(BUILD) || status=1; \
+	echo "== diagnostics validator"; \
+	tests/tools/test_validator.sh || status=1; \
+	exit $$status
+
+deps:
+	@./tools/deps.sh
+
+bench: all
+	bench/check-bench.sh $(BUILD)/slac
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJ:.o=.d) $(BUILD)/cli/slac.d $(BUILD)/cli/sla.d $(TESTS:$(BUILD)/tests/%=$(BUILD)/tests/unit/%.d)

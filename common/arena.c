@@ -1,0 +1,122 @@
+/*
+ * arena.c - bump allocation in chunks that double, up to a ceiling.
+ *
+ * A request larger than half a chunk gets a chunk of its own, so big
+ * arrays do not waste the tail of the current chunk.
+ */
+#include "arena.h"
+#include "xalloc.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+struct arena_chunk {
+    arena_chunk *next;
+    size_t size;
+    max_align_t data[];
+};
+
+enum { ARENA_FIRST = 4096, ARENA_MAX_CHUNK = 1 << 20 };
+
+void arena_init(arena *a)
+{
+    a->head = NULL;
+    a->used = 0;
+    a->total = 0;
+}
+
+void arena_free(arena *a)
+{
+    arena_chunk *c = a->head;
+    while (c) {
+        arena_chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+    arena_init(a);
+}
+
+static arena_chunk *new_chunk(size_t size)
+{
+    arena_chunk *c = xmalloc(sizeof *c + size);
+    c->next = NULL;
+    c->size = size;
+    return c;
+}
+
+void *arena_alloc(arena *a, size_t size)
+{
+    const size_t align = _Alignof(max_align_t);
+    size = (size + align - 1) & ~(align - 1);
+    if (size == 0)
+        size = align;
+    a->total += size;
+
+    if (a->head && a->head->size - a->used >= size) {
+        void *p = (char *)a->head->data + a->used;
+        a->used += size;
+        memset(p, 0, size);
+        return p;
+    }
+    size_t next = a->head ? a->head->size * 2 : ARENA_FIRST;
+    if (next > ARENA_MAX_CHUNK)
+        next = ARENA_MAX_CHUNK;
+    if (size > next / 2) {
+        /* A large block: its own chunk, placed behind the current one so
+         * the current chunk's free tail stays usable. */
+        arena_chunk *c = new_chunk(size);
+        if (a->head) {
+            c->next = a->head->next;
+            a->head->next = c;
+        } else {
+            a->head = c;
+            a->used = size;
+        }
+        memset(c->data, 0, size);
+        return c->data;
+    }
+    arena_chunk *c = new_chunk(next);
+    c->next = a->head;
+    a->head = c;
+    a->used = size;
+    memset(c->data, 0, size);
+    return c->data;
+}
+
+char *arena_strndup(arena *a, const char *s, size_t len)
+{
+    char *p = arena_alloc(a, len + 1);
+    memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}
+
+char *arena_strdup(arena *a, const char *s)
+{
+    return arena_strndup(a, s, strlen(s));
+}
+
+char *arena_printf(arena *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        n = 0;
+    char *p = arena_alloc(a, (size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+void *arena_grow(arena *a, void *old, size_t old_size, size_t new_size)
+{
+    void *p = arena_alloc(a, new_size);
+    if (old && old_size)
+        memcpy(p, old, old_size < new_size ? old_size : new_size);
+    return p;
+}

@@ -1,0 +1,32 @@
+/*
+ * buf.h - a growable byte buffer for building output text.
+ *
+ * Owned by whoever calls buf_init; buf_free releases it. The contents are
+ * always NUL-terminated so b->data can be passed to C string functions.
+ */
+#ifndef SLA_BUF_H
+#define SLA_BUF_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+typedef struct buf {
+    char *data;
+    size_t len;
+    size_t cap;
+} buf;
+
+void buf_init(buf *b);
+void buf_free(buf *b);
+void buf_reset(buf *b);
+void buf_put(buf *b, const void *p, size_t n);
+void buf_puts(buf *b, const char *s);
+void buf_putc(buf *b, char c);
+void buf_printf(buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* A JSON string literal, quotes included. */
+void buf_json_string(buf *b, const char *s);
+/* Writes the whole buffer; returns 0 or -1 with errno set. */
+int buf_write(const buf *b, FILE *f);
+
+#endif

@@ -1,0 +1,50 @@
+/*
+ * lexer.h - the scanner's interface: one token at a time, never printing.
+ *
+ * A character the language does not know, an unclosed string or a bad
+ * escape comes back as TK_ERROR with a message; the parser reports it in
+ * context. Newlines come back as TK_NL; which of them end a statement is
+ * the parser bridge's decision, not the scanner's.
+ */
+#ifndef SLA_LEXER_H
+#define SLA_LEXER_H
+
+#include "../common/arena.h"
+#include "../common/diag.h"
+
+#include <stddef.h>
+
+typedef enum {
+#define TOKEN(name, words) TK_##name,
+#define KEYWORD(name, spelling) TK_##name,
+#include "token.h"
+#undef TOKEN
+#undef KEYWORD
+    TK__COUNT
+} tok_kind;
+
+typedef struct token {
+    tok_kind kind;
+    src_loc loc;
+    const char *text;   /* the token's value: a name, a string's contents
+                           (escapes resolved), a number's digits, or for
+                           TK_ERROR the message; arena-owned */
+    size_t len;         /* length of text */
+} token;
+
+typedef struct lexer lexer;
+
+/* The lexer reads text[0..len) (not NUL-terminated necessarily) and
+ * allocates token text in a. */
+lexer *lexer_new(const char *text, size_t len, arena *a);
+void lexer_free(lexer *lx);
+void lexer_next(lexer *lx, token *out);
+
+/* How a diagnostic names a token kind: "`when`", "a name", ... */
+const char *tok_words(tok_kind k);
+/* How a keyword is spelled, or NULL for other tokens. */
+const char *tok_keyword_spelling(tok_kind k);
+/* The keyword spelled s[0..len), or TK_IDENT. */
+tok_kind tok_keyword(const char *s, size_t len);
+
+#endif

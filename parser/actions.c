@@ -1,0 +1,855 @@
+/*
+ * actions.c - what the grammar's actions do, the newline bridge between the
+ * scanner and the parser, and syntax error messages.
+ *
+ * Included by parser.y after the generated parser, so everything here is
+ * static to that one translation unit; not compiled on its own.
+ *
+ * Names are registered as soon as their head is parsed (begin_field,
+ * begin_stage, ...): if the rest of the line is broken, recover() marks the
+ * half-built definition as an error instead of dropping it, so its later
+ * uses are not reported again as undefined.
+ */
+#include "../common/num.h"
+#include "../common/suggest.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+static void syntax_error(struct parse_ctx *pc, src_loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void syntax_error(struct parse_ctx *pc, src_loc loc, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    diag_add(pc->diags, pc->file, SEV_ERROR, D_SYNTAX, loc, "%s", msg);
+    pc->pol->syntax_errors++;
+}
+
+/* ---- the newline bridge ---------------------------------------------------- */
+
+/* A line that ends with one of these continues on the next line. */
+static bool continues(int k)
+{
+    switch (k) {
+    case TK_AND: case TK_OR: case TK_NOT: case TK_PLUS: case TK_MINUS:
+    case TK_STAR: case TK_SLASH: case TK_EQ: case TK_NE: case TK_LT:
+    case TK_LE: case TK_GT: case TK_GE: case TK_QQ: case TK_COMMA:
+    case TK_LPAREN: case TK_COLON: case TK_WHEN: case TK_THEN: case TK_ELSE:
+    case TK_IF: case TK_IN: case TK_ANY: case TK_WITH: case TK_IS:
+    case TK_OLDER: case TK_IGNORING: case TK_NL: case TK_SEMI:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* A line that starts with one of these continues the previous one. */
+static bool continuation_start(int k)
+{
+    return k == TK_AND || k == TK_OR || k == TK_THEN || k == TK_ELSE;
+}
+
+static const int token_map[TK__COUNT] = {
+#define TOKEN(name, words) [TK_##name] = T_##name,
+#define KEYWORD(name, spelling) [TK_##name] = T_##name,
+#include "../lexer/token.h"
+#undef TOKEN
+#undef KEYWORD
+};
+
+static void next_raw(struct parse_ctx *pc, token *t)
+{
+    if (pc->has_pending) {
+        *t = pc->pending;
+        pc->has_pending = false;
+        return;
+    }
+    if (pc->at_end) {
+        t->kind = TK_END;
+        return;
+    }
+    lexer_next(pc->lx, t);
+}
+
+static int pp_lex(PP_STYPE *val, src_loc *loc, struct parse_ctx *pc)
+{
+    token t;
+    for (;;) {
+        next_raw(pc, &t);
+        if (t.kind == TK_NL || t.kind == TK_SEMI) {
+            bool explicit = t.kind == TK_SEMI;
+            if (pc->prev == TK_NL || pc->prev == TK_LBRACE || pc->prev == TK_END)
+                continue;
+            if (!explicit && (pc->parens > 0 ||
+                              (pc->braces > 0 && pc->brace_kind[pc->braces - 1] == BRACE_SET) ||
+                              continues(pc->prev)))
+                continue;
+            if (!explicit) {
+                /* Look past blank lines: does the next line continue this one? */
+                token u;
+                do
+                    lexer_next(pc->lx, &u);
+                while (u.kind == TK_NL);
+                pc->pending = u;
+                pc->has_pending = true;
+                if (continuation_start(u.kind))
+                    continue;
+            }
+            pc->prev = TK_NL;
+            pc->last_text = NULL;
+            *loc = t.loc;
+            return pc->braces > 0 ? T_NL : T_TNL;
+        }
+        if (t.kind == TK_END) {
+            /* The last statement ends even without a final newline. */
+            if (pc->prev != TK_NL && pc->prev != TK_END) {
+                pc->prev = TK_NL;
+                pc->pending = t;
+                pc->has_pending = true;
+                /* Place it just after the last token, not on a line past
+                 * the end of the file. */
+                *loc = (src_loc){pc->prev_loc.end_line, pc->prev_loc.end_col,
+                                 pc->prev_loc.end_line, pc->prev_loc.end_col + 1};
+                return pc->braces > 0 ? T_NL : T_TNL;
+            }
+            pc->at_end = true;
+            pc->prev = TK_END;
+            *loc = t.loc;
+            return T_END;
+        }
+        break;
+    }
+
+    if (t.kind == TK_NOT) {
+        /* `not in` is one operator: as two tokens it would clash with the
+         * prefix `not` (`not a not in {...}`). */
+        token u;
+        next_raw(pc, &u);
+        if (u.kind == TK_IN) {
+            pc->prev = TK_IN;
+            pc->last_text = "not in";
+            loc->line = t.loc.line;
+            loc->col = t.loc.col;
+            loc->end_line = u.loc.end_line;
+            loc->end_col = u.loc.end_col;
+            return T_NOTIN;
+        }
+        pc->pending = u;
+        pc->has_pending = true;
+    }
+
+    switch (t.kind) {
+    case TK_LPAREN:
+        pc->parens++;
+        break;
+    case TK_RPAREN:
+        if (pc->parens > 0)
+            pc->parens--;
+        break;
+    case TK_LBRACE:
+        if (pc->braces < PARSE_MAX_DEPTH) {
+            pc->brace_kind[pc->braces] =
+                (pc->prev == TK_IN || pc->prev == TK_ANY) ? BRACE_SET : BRACE_BLOCK;
+            pc->brace_loc[pc->braces] = t.loc;
+            pc->braces++;
+        }
+        break;
+    case TK_RBRACE:
+        if (pc->braces > 0)
+            pc->braces--;
+        break;
+    default:
+        break;
+    }
+    pc->last_text = t.text;
+    pc->prev = t.kind;
+    pc->prev_loc = t.loc;
+    *loc = t.loc;
+    val->s = t.text;
+    return token_map[t.kind];
+}
+
+/* ---- syntax error messages ------------------------------------------------ */
+
+static const char *symbol_words(int sym)
+{
+    switch (sym) {
+    case YYSYMBOL_YYEOF: return "end of file";
+    case YYSYMBOL_NL:
+    case YYSYMBOL_TNL: return "end of line";
+    default: break;
+    }
+    /* Bison numbers symbols its own way: map back through the token table. */
+    for (int k = 0; k < TK__COUNT; k++)
+        if (YYTRANSLATE(token_map[k]) == sym)
+            return tok_words((tok_kind)k);
+    return yysymbol_name((yysymbol_kind_t)sym);
+}
+
+/* A name where a keyword was expected is often that keyword misspelt. */
+static void suggest_keyword(struct parse_ctx *pc, int found, const int *all, int nall)
+{
+    if (found != YYSYMBOL_IDENT || !pc->last_text)
+        return;
+    suggester sg;
+    suggest_init(&sg, pc->last_text);
+    for (int i = 0; i < nall; i++)
+        for (int k = 0; k < TK__COUNT; k++)
+            if (YYTRANSLATE(token_map[k]) == all[i] && k > TK_QUESTION)
+                suggest_add(&sg, tok_keyword_spelling((tok_kind)k));
+    if (suggest_best(&sg))
+        diag_suggest(&pc->diags->v[pc->diags->n - 1], "did you mean `%s`?", suggest_best(&sg));
+}
+
+static void parse_report(struct parse_ctx *pc, int found, src_loc loc,
+                         const int *expected, int n, const int *all, int nall)
+{
+    if (found == YYSYMBOL_ERROR) {
+        syntax_error(pc, loc, "%s", pc->last_text ? pc->last_text : "invalid text");
+        return;
+    }
+    /* The offending token is always the last one read: show its text. */
+    char what[160];
+    const char *t = pc->last_text ? pc->last_text : "";
+    switch (found) {
+    case YYSYMBOL_IDENT:
+        snprintf(what, sizeof what, "`%.60s`", t);
+        break;
+    case YYSYMBOL_STRING:
+        snprintf(what, sizeof what, "string \"%.60s\"", t);
+        break;
+    case YYSYMBOL_INT: case YYSYMBOL_NUMBER: case YYSYMBOL_DATE: case YYSYMBOL_DATETIME:
+    case YYSYMBOL_TIMEOFDAY:
+        snprintf(what, sizeof what, "`%.60s`", t);
+        break;
+    case YYSYMBOL_MONEY:
+        snprintf(what, sizeof what, "`$%.60s`", t);
+        break;
+    case YYSYMBOL_PERCENT:
+        snprintf(what, sizeof what, "`%.60s%%`", t);
+        break;
+    default:
+        snprintf(what, sizeof what, "%s", symbol_words(found));
+    }
+
+    if (found == YYSYMBOL_YYEOF && pc->braces > 0) {
+        diag *d = diag_add(pc->diags, pc->file, SEV_ERROR, D_SYNTAX, loc,
+                           "the file ends before this block is closed with `}`");
+        diag_note_at(d, pc->brace_loc[pc->braces - 1], "the block opened here");
+        pc->pol->syntax_errors++;
+        return;
+    }
+
+    /* Collect distinct descriptions of what would have been accepted. */
+    const char *words[10];
+    int nw = 0;
+    for (int i = 0; i < n; i++) {
+        if (expected[i] == YYSYMBOL_YYerror)
+            continue;
+        const char *e = symbol_words(expected[i]);
+        bool dup = false;
+        for (int k = 0; k < nw; k++)
+            dup |= strcmp(words[k], e) == 0;
+        if (!dup && nw < 10)
+            words[nw++] = e;
+    }
+    if (nw == 0 || nw > 8) {
+        bool eol = false;
+        for (int i = 0; i < nall; i++)
+            eol |= all[i] == YYSYMBOL_NL || all[i] == YYSYMBOL_TNL;
+        if (eol && found != YYSYMBOL_NL && found != YYSYMBOL_TNL) {
+            /* The statement could have ended here: most likely two items
+             * share a line, or a word is misspelt. */
+            syntax_error(pc, loc, "expected the end of the line, found %s "
+                         "(put each item on its own line, or separate them with `;`)", what);
+            suggest_keyword(pc, found, all, nall);
+            return;
+        }
+        if (found == YYSYMBOL_NL || found == YYSYMBOL_TNL)
+            syntax_error(pc, loc, "this line ends before the statement is complete");
+        else
+            syntax_error(pc, loc, "unexpected %s here", what);
+        suggest_keyword(pc, found, all, nall);
+        return;
+    }
+    char list[400] = "";
+    for (int i = 0; i < nw; i++) {
+        if (i > 0)
+            strcat(list, i == nw - 1 ? " or " : ", ");
+        strncat(list, words[i], sizeof list - strlen(list) - 1);
+    }
+    syntax_error(pc, loc, "expected %s, found %s", list, what);
+    suggest_keyword(pc, found, all, nall);
+}
+
+static int yyreport_syntax_error(const yypcontext_t *ctx, struct parse_ctx *pc)
+{
+    yysymbol_kind_t expected[YYNTOKENS];
+    int all = yypcontext_expected_tokens(ctx, expected, YYNTOKENS);
+    if (all < 0)
+        all = 0;
+    int ex[YYNTOKENS];
+    for (int i = 0; i < all; i++)
+        ex[i] = expected[i];
+    /* More than eight choices make a list nobody reads. */
+    parse_report(pc, yypcontext_token(ctx), *yypcontext_location(ctx), ex, all > 8 ? 0 : all,
+                 ex, all);
+    return 0;
+}
+
+static void pp_error(src_loc *loc, struct parse_ctx *pc, const char *msg)
+{
+    /* Only bison's own failures come here (memory exhausted): the stack
+     * limit is hit by absurdly deep nesting. */
+    (void)msg;
+    syntax_error(pc, *loc, "the policy is nested too deeply to read");
+}
+
+static void recover(struct parse_ctx *pc)
+{
+    switch (pc->open) {
+    case OPEN_FIELD:
+        pc->field->type_name = (ident){NULL, pc->field->name.loc};
+        break;
+    case OPEN_STAGE:
+        pc->stage->when = mk_error(pc, pc->stage->name.loc);
+        break;
+    case OPEN_CLASS:
+        if (!pc->cls->otherwise && !pc->cls->when)
+            pc->cls->when = mk_error(pc, pc->cls->name.loc);
+        break;
+    case OPEN_NONE:
+        break;
+    }
+    pc->open = OPEN_NONE;
+    pc->depth_reported = false;
+}
+
+/* ---- statements --------------------------------------------------------- */
+
+static void set_once(struct parse_ctx *pc, str_lit *slot, const char *s, src_loc loc,
+                     const char *what)
+{
+    if (slot->s) {
+        diag *d = diag_add(pc->diags, pc->file, SEV_ERROR, D_DUPLICATE, loc,
+                           "the %s is already given", what);
+        diag_note_at(d, slot->loc, "first given here");
+        return;
+    }
+    slot->s = s;
+    slot->loc = loc;
+}
+
+static void append_strs(struct parse_ctx *pc, str_vec *to, const str_vec *from)
+{
+    for (int i = 0; i < from->n; i++)
+        vec_push(pc->a, to, from->v[i]);
+}
+
+static void expect_word(struct parse_ctx *pc, const ident *w, const char *spelling)
+{
+    if (strcmp(w->name, spelling) != 0)
+        syntax_error(pc, w->loc, "expected `%s`, found `%s`", spelling, w->name);
+}
+
+static void record_header(struct parse_ctx *pc, const ident *name)
+{
+    if (pc->pol->record_name.name) {
+        diag *d = diag_add(pc->diags, pc->file, SEV_ERROR, D_DUPLICATE, name->loc,
+                           "a policy has one record; its fields are already declared");
+        diag_note_at(d, pc->pol->record_name.loc, "the record is declared here");
+        return;
+    }
+    pc->pol->record_name = *name;
+}
+
+static void begin_field(struct parse_ctx *pc, const ident *name)
+{
+    field_decl *f = arena_alloc(pc->a, sizeof *f);
+    f->name = *name;
+    f->type_name = (ident){NULL, name->loc};
+    vec_push(pc->a, &pc->pol->fields, f);
+    pc->field = f;
+    pc->open = OPEN_FIELD;
+}
+
+static void add_let(struct parse_ctx *pc, const ident *name, expr *value)
+{
+    let_decl *l = arena_alloc(pc->a, sizeof *l);
+    l->name = *name;
+    l->value = value;
+    vec_push(pc->a, &pc->pol->lets, l);
+    pc->depth_reported = false;
+}
+
+static void begin_score(struct parse_ctx *pc, const ident *name, src_loc loc)
+{
+    score_decl *s = arena_alloc(pc->a, sizeof *s);
+    s->name = name->name ? *name : (ident){"score", loc};
+    s->loc = loc;
+    vec_push(pc->a, &pc->pol->scores, s);
+    pc->score = s;
+}
+
+static void add_score_rule(struct parse_ctx *pc, expr *value, expr *when, src_loc loc)
+{
+    score_rule r = {.loc = loc, .sign = 1, .value = value, .when = when};
+    vec_push(pc->a, &pc->score->rules, r);
+    pc->depth_reported = false;
+}
+
+static void begin_block(struct parse_ctx *pc, src_loc *first, int *count, src_loc loc,
+                        const char *what)
+{
+    if (*count > 0) {
+        diag *d = diag_add(pc->diags, pc->file, SEV_ERROR, D_DUPLICATE, loc,
+                           "a policy has one `%s` block; put all of them in the first", what);
+        diag_note_at(d, *first, "the first `%s` block", what);
+    } else {
+        *first = loc;
+    }
+    (*count)++;
+}
+
+static void begin_stage(struct parse_ctx *pc, const ident *name)
+{
+    stage_decl *s = arena_alloc(pc->a, sizeof *s);
+    s->name = *name;
+    s->index = pc->pol->stages.n;
+    vec_push(pc->a, &pc->pol->stages, s);
+    pc->stage = s;
+    pc->open = OPEN_STAGE;
+    pc->depth_reported = false;
+}
+
+static void stage_when(struct parse_ctx *pc, expr *e, src_loc kw)
+{
+    if (pc->stage->when) {
+        syntax_error(pc, kw, "stage `%s` already has a `when` (is the condition before this one "
+                     "unfinished?); join two conditions with `and` or `or`", pc->stage->name.name);
+        return;
+    }
+    pc->stage->when = e;
+}
+
+static void stage_since(struct parse_ctx *pc, expr *e, src_loc kw)
+{
+    if (pc->stage->since) {
+        syntax_error(pc, kw, "stage `%s` already has a `since`", pc->stage->name.name);
+        return;
+    }
+    pc->stage->since = e;
+}
+
+static void begin_class(struct parse_ctx *pc, const ident *name)
+{
+    class_decl *c = arena_alloc(pc->a, sizeof *c);
+    c->name = *name;
+    c->index = pc->pol->classes.n;
+    vec_push(pc->a, &pc->pol->classes, c);
+    pc->cls = c;
+    pc->open = OPEN_CLASS;
+    pc->depth_reported = false;
+}
+
+static void add_team(struct parse_ctx *pc, const ident *name)
+{
+    team_decl *t = arena_alloc(pc->a, sizeof *t);
+    t->name = *name;
+    vec_push(pc->a, &pc->pol->teams, t);
+}
+
+static void begin_handoff(struct parse_ctx *pc, const ident *stage, const ident *team,
+                          const ident *until, src_loc loc)
+{
+    handoff_decl *h = arena_alloc(pc->a, sizeof *h);
+    h->loc = loc;
+    h->stage = *stage;
+    h->team = *team;
+    if (until)
+        h->until = *until;
+    vec_push(pc->a, &pc->pol->handoffs, h);
+    pc->handoff = h;
+}
+
+static void handoff_clock(struct parse_ctx *pc, expr *start, expr *stop, src_loc loc)
+{
+    if (pc->handoff->start) {
+        syntax_error(pc, loc, "this hand-off's clock is already given");
+        return;
+    }
+    pc->handoff->start = start;
+    pc->handoff->stop = stop;
+    pc->handoff->clock_loc = loc;
+}
+
+static void handoff_window(struct parse_ctx *pc, const ident *cls, expr *within, src_loc loc)
+{
+    class_window w = {.within = within};
+    if (cls)
+        w.cls = *cls;
+    else
+        w.cls.loc = loc;
+    if (pc->handoff->windows.n == 0)
+        pc->handoff->within_loc = loc;
+    vec_push(pc->a, &pc->handoff->windows, w);
+    pc->depth_reported = false;
+}
+
+static void begin_cadence(struct parse_ctx *pc, const ident *team, const ident *stage, src_loc loc)
+{
+    cadence_decl *c = arena_alloc(pc->a, sizeof *c);
+    c->loc = loc;
+    c->team = *team;
+    c->stage = *stage;
+    vec_push(pc->a, &pc->pol->cadences, c);
+    pc->cadence = c;
+}
+
+static void cadence_count(struct parse_ctx *pc, expr *count, expr *since, src_loc loc)
+{
+    if (pc->cadence->count) {
+        syntax_error(pc, loc, "this cadence already says what it counts");
+        return;
+    }
+    pc->cadence->count = count;
+    pc->cadence->since = since;
+    pc->cadence->count_loc = loc;
+}
+
+static void cadence_entry(struct parse_ctx *pc, const ident *cls, const char *n, src_loc nloc,
+                          const ident *word, expr *over, src_loc loc)
+{
+    if (strcmp(word->name, "touches") != 0 && strcmp(word->name, "touch") != 0) {
+        syntax_error(pc, word->loc, "expected `touches`, found `%s`", word->name);
+        return;
+    }
+    class_window w = {.within = over, .touches_loc = nloc};
+    if (cls)
+        w.cls = *cls;
+    else
+        w.cls.loc = loc;
+    if (num_parse_int(n, strlen(n), &w.touches) != NUM_OK)
+        diag_add(pc->diags, pc->file, SEV_ERROR, D_INVALID_VALUE, nloc,
+                 "%s touches is too many", n);
+    vec_push(pc->a, &pc->cadence->entries, w);
+}
+
+static void add_recycle(struct parse_ctx *pc, const ident *target, expr *when,
+                        const str_lit *reason, src_loc loc)
+{
+    recycle_decl *r = arena_alloc(pc->a, sizeof *r);
+    r->loc = loc;
+    r->target = *target;
+    r->when = when;
+    if (reason)
+        r->reason = *reason;
+    vec_push(pc->a, &pc->pol->recycles, r);
+}
+
+static void begin_quota(struct parse_ctx *pc, const ident *team, src_loc loc)
+{
+    quota_decl *q = arena_alloc(pc->a, sizeof *q);
+    q->loc = loc;
+    q->team = *team;
+    vec_push(pc->a, &pc->pol->quotas, q);
+    pc->quota_decl = q;
+}
+
+static void quota_begin(struct parse_ctx *pc, quota_target_kind k, const char *text, src_loc loc)
+{
+    quota_line l = {.target_kind = k, .target_loc = loc};
+    num_status st = NUM_OK;
+    switch (k) {
+    case QT_COUNT:
+        st = num_parse_int(text, strlen(text), &l.target_int);
+        break;
+    case QT_MONEY:
+        st = num_parse_money(text, strlen(text), true, &l.target_int);
+        break;
+    case QT_PERCENT:
+    case QT_NUMBER:
+        l.target_num = strtod(text, NULL);
+        break;
+    }
+    if (st != NUM_OK)
+        diag_add(pc->diags, pc->file, SEV_ERROR, D_INVALID_VALUE, loc,
+                 "the target %s%s is not a valid %s", k == QT_MONEY ? "$" : "", text,
+                 k == QT_MONEY ? "amount (at most 4 decimals)" : "number");
+    vec_push(pc->a, &pc->quota_decl->lines, l);
+    pc->quota = &pc->quota_decl->lines.v[pc->quota_decl->lines.n - 1];
+}
+
+static void quota_period(struct parse_ctx *pc, const ident *period, src_loc loc)
+{
+    pc->quota->period = *period;
+    pc->quota->loc = loc;
+}
+
+static void add_checkin(struct parse_ctx *pc, const char *name, src_loc nloc, const char *day,
+                        src_loc dloc, const ident *weekday)
+{
+    checkin_decl *c = arena_alloc(pc->a, sizeof *c);
+    c->name = (str_lit){name, nloc};
+    c->loc = nloc;
+    c->day_loc = dloc;
+    if (day) {
+        if (num_parse_int(day, strlen(day), &c->day) != NUM_OK)
+            c->day = 0;
+    } else {
+        c->weekly = true;
+        c->weekday = *weekday;
+    }
+    vec_push(pc->a, &pc->pol->checkins, c);
+}
+
+static void begin_output(struct parse_ctx *pc, src_loc loc)
+{
+    if (pc->pol->has_output) {
+        diag *d = diag_add(pc->diags, pc->file, SEV_ERROR, D_DUPLICATE, loc,
+                           "a policy has one `output` block; put all columns in the first");
+        diag_note_at(d, pc->pol->output_loc, "the first `output` block");
+        return;
+    }
+    pc->pol->has_output = true;
+    pc->pol->output_loc = loc;
+}
+
+static void add_output(struct parse_ctx *pc, const char *header, src_loc loc, expr *value)
+{
+    output_col c = {.header = {header, loc}, .value = value};
+    vec_push(pc->a, &pc->pol->outputs, c);
+    pc->depth_reported = false;
+}
+
+static void begin_hours(struct parse_ctx *pc, const ident *first, const ident *last)
+{
+    hours_spec h = {.first_day = *first};
+    if (last)
+        h.last_day = *last;
+    vec_push(pc->a, &pc->pol->hours, h);
+    pc->hours = &pc->pol->hours.v[pc->pol->hours.n - 1];
+}
+
+static void add_interval(struct parse_ctx *pc, const char *from, src_loc floc, const char *to,
+                         src_loc tloc, src_loc loc)
+{
+    hours_interval iv = {.from = {from, floc}, .to = {to, tloc}, .loc = loc};
+    vec_push(pc->a, &pc->hours->intervals, iv);
+}
+
+/* ---- expressions --------------------------------------------------------- */
+
+static int nocase(struct parse_ctx *pc, const ident *w)
+{
+    expect_word(pc, w, "case");
+    return 1;
+}
+
+static expr *mk_leaf(struct parse_ctx *pc, expr_kind k, src_loc loc)
+{
+    expr *e = arena_alloc(pc->a, sizeof *e);
+    e->kind = k;
+    e->loc = loc;
+    e->depth = 1;
+    return e;
+}
+
+static expr *mk_error(struct parse_ctx *pc, src_loc loc)
+{
+    return mk_leaf(pc, E_ERROR, loc);
+}
+
+/* Bounds the depth of every tree, so the checker and the code generator
+ * can recurse without a stack overflow on hostile input. */
+static expr *bounded(struct parse_ctx *pc, expr *e)
+{
+    int d = 0;
+    if (e->a && e->a->depth > d) d = e->a->depth;
+    if (e->b && e->b->depth > d) d = e->b->depth;
+    if (e->c && e->c->depth > d) d = e->c->depth;
+    for (int i = 0; i < e->list.n; i++)
+        if (e->list.v[i]->depth > d)
+            d = e->list.v[i]->depth;
+    e->depth = d + 1;
+    if (e->depth > PARSE_MAX_DEPTH) {
+        if (!pc->depth_reported)
+            syntax_error(pc, e->loc, "this expression is nested more than %d levels deep",
+                         PARSE_MAX_DEPTH);
+        pc->depth_reported = true;
+        return mk_error(pc, e->loc);
+    }
+    return e;
+}
+
+static expr *mk_node(struct parse_ctx *pc, expr_kind k, src_loc loc, expr *a, expr *b, expr *c)
+{
+    expr *e = mk_leaf(pc, k, loc);
+    e->a = a;
+    e->b = b;
+    e->c = c;
+    return bounded(pc, e);
+}
+
+static expr *mk_bin(struct parse_ctx *pc, binop op, src_loc loc, expr *a, expr *b)
+{
+    expr *e = mk_node(pc, E_BINARY, loc, a, b, NULL);
+    e->op = (int)op;
+    return e;
+}
+
+static expr *mk_neg(struct parse_ctx *pc, src_loc loc, expr *a)
+{
+    /* Fold the sign into number literals so -9223372036854775808 and
+     * `-20 when x` are plain constants. */
+    if (a->kind == E_INT && a->ival != INT64_MIN) {
+        a->ival = -a->ival;
+        a->loc = loc;
+        return a;
+    }
+    if (a->kind == E_NUMBER || (a->kind == E_MONEY && a->ival != INT64_MIN)) {
+        a->num = -a->num;
+        a->ival = -a->ival;
+        a->loc = loc;
+        return a;
+    }
+    return mk_node(pc, E_NEG, loc, a, NULL, NULL);
+}
+
+static expr *mk_set(struct parse_ctx *pc, expr_kind k, src_loc loc, expr *a, expr_vec *elems,
+                    bool negate, int nocase)
+{
+    expr *e = mk_leaf(pc, k, loc);
+    e->a = a;
+    e->list = *elems;
+    e->negate = negate;
+    e->nocase = nocase != 0;
+    return bounded(pc, e);
+}
+
+static expr *mk_isset(struct parse_ctx *pc, src_loc loc, expr *a, bool negate)
+{
+    expr *e = mk_node(pc, E_ISSET, loc, a, NULL, NULL);
+    e->negate = negate;
+    return e;
+}
+
+static expr *mk_is(struct parse_ctx *pc, src_loc loc, expr *a, const ident *what, bool negate)
+{
+    expr *e = mk_node(pc, E_IS, loc, a, NULL, NULL);
+    e->str = what->name;
+    e->str_loc = what->loc;
+    e->negate = negate;
+    return e;
+}
+
+static expr *mk_text(struct parse_ctx *pc, text_test t, src_loc loc, expr *a, expr *b, int nocase)
+{
+    expr *e = mk_node(pc, E_TEXTTEST, loc, a, b, NULL);
+    e->op = (int)t;
+    e->nocase = nocase != 0;
+    /* `ends with any {...}`: the set is b's list. */
+    if (b->kind == E_IN && b->a == NULL) {
+        e->any = true;
+        e->list = b->list;
+        e->b = NULL;
+    }
+    return e;
+}
+
+static expr *mk_int(struct parse_ctx *pc, const char *text, src_loc loc)
+{
+    expr *e = mk_leaf(pc, E_INT, loc);
+    if (num_parse_int(text, strlen(text), &e->ival) != NUM_OK) {
+        diag_add(pc->diags, pc->file, SEV_ERROR, D_INVALID_VALUE, loc,
+                 "%s is too large for a whole number (the largest is 9223372036854775807)", text);
+        e->kind = E_ERROR;
+    }
+    return e;
+}
+
+static expr *mk_number(struct parse_ctx *pc, const char *text, src_loc loc)
+{
+    expr *e = mk_leaf(pc, E_NUMBER, loc);
+    e->num = strtod(text, NULL);
+    if (!isfinite(e->num)) {
+        diag_add(pc->diags, pc->file, SEV_ERROR, D_INVALID_VALUE, loc, "%s is too large", text);
+        e->kind = E_ERROR;
+    }
+    return e;
+}
+
+static expr *mk_money(struct parse_ctx *pc, const char *text, src_loc loc)
+{
+    expr *e = mk_leaf(pc, E_MONEY, loc);
+    num_status st = num_parse_money(text, strlen(text), true, &e->ival);
+    if (st != NUM_OK) {
+        diag_add(pc->diags, pc->file, SEV_ERROR, D_INVALID_VALUE, loc,
+                 st == NUM_PRECISION ? "$%s has more than 4 decimals"
+                 : st == NUM_RANGE   ? "$%s is too large an amount"
+                                     : "$%s is not an amount: group digits by three, as in $250,000",
+                 text);
+        e->kind = E_ERROR;
+    }
+    return e;
+}
+
+static expr *mk_percent(struct parse_ctx *pc, src_loc loc)
+{
+    syntax_error(pc, loc, "a percentage can only be a quota's target; write a fraction (0.95) here");
+    return mk_error(pc, loc);
+}
+
+static expr *mk_duration(struct parse_ctx *pc, const char *amount, int unit, bool business,
+                         src_loc loc)
+{
+    expr *e = mk_leaf(pc, E_DURATION, loc);
+    e->num = strtod(amount, NULL);
+    e->op = unit;
+    e->business = business;
+    if (!isfinite(e->num) || e->num > 1e7) {
+        diag_add(pc->diags, pc->file, SEV_ERROR, D_INVALID_VALUE, loc,
+                 "%s is too long a duration", amount);
+        e->kind = E_ERROR;
+    }
+    return e;
+}
+
+static expr *mk_name(struct parse_ctx *pc, const ident *name)
+{
+    expr *e = mk_leaf(pc, E_NAME, name->loc);
+    e->str = name->name;
+    return e;
+}
+
+static expr *mk_call(struct parse_ctx *pc, const ident *name, expr_vec *args, src_loc loc)
+{
+    expr *e = mk_leaf(pc, E_CALL, loc);
+    e->str = name->name;
+    e->str_loc = name->loc;
+    e->list = *args;
+    return bounded(pc, e);
+}
+
+/* ---- entry point ---------------------------------------------------------- */
+
+policy *parse_policy(const src_file *f, arena *a, diag_set *diags)
+{
+    struct parse_ctx *pc = arena_alloc(a, sizeof *pc);
+    pc->a = a;
+    pc->file = f;
+    pc->diags = diags;
+    pc->pol = arena_alloc(a, sizeof *pc->pol);
+    pc->pol->file = f;
+    pc->prev = TK_NL;
+    pc->lx = lexer_new(f->text, f->len, a);
+    pp_parse(pc);
+    lexer_free(pc->lx);
+    return pc->pol;
+}
