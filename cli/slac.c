@@ -1,20 +1,227 @@
+/*
+ * slac.c - the policy compiler's command line.
+ *
+ * `slac --check FILE...` reads each policy, parses and checks it, and
+ * reports every mistake at once: gcc-style text on stderr, or JSON or
+ * SARIF on stdout for CI. The exit status is what a CI step tests.
+ */
+#include "sla.h"
+
+#include "../compiler/check.h"
 #include "../parser/parse.h"
+#include "../common/xalloc.h"
+
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { EXIT_CLEAN = 0, EXIT_ERRORS = 1, EXIT_USAGE = 2 };
+
+static const char usage[] =
+    "Usage: slac --check [OPTION]... FILE...\n"
+    "Check SLA policies (.sla files): report every mistake with its place.\n"
+    "\n"
+    "  --check            check each FILE; `-` reads standard input\n"
+    "  --format FORMAT    how to report: text (default, on standard error),\n"
+    "                     json or sarif (SARIF 2.1.0), both on standard output\n"
+    "  -Werror            treat warnings as errors\n"
+    "  --color WHEN       colour text reports: auto (default, on a terminal),\n"
+    "                     always or never; NO_COLOR in the environment means never\n"
+    "  -h, --help         show this help and exit\n"
+    "  --version          show the version and exit\n"
+    "\n"
+    "Exit status: 0 when every policy is clean, 1 when a policy has errors\n"
+    "(or warnings, with -Werror), 2 on a usage or input/output error.\n"
+    "\n"
+    "The language is described in docs/language.md.\n";
+
+typedef enum { FMT_TEXT, FMT_JSON, FMT_SARIF } report_format;
+
+typedef struct input {
+    const char *name;
+    char *data;
+    size_t len;
+    src_file file;
+} input;
+
+static int read_all(FILE *f, char **out, size_t *len)
+{
+    size_t cap = 1 << 16, n = 0;
+    char *data = xmalloc(cap);
+    for (;;) {
+        if (n == cap) {
+            cap *= 2;
+            data = xrealloc(data, cap);
+        }
+        size_t got = fread(data + n, 1, cap - n, f);
+        n += got;
+        if (got == 0) {
+            if (ferror(f)) {
+                free(data);
+                return -1;
+            }
+            break;
+        }
+    }
+    *out = data;
+    *len = n;
+    return 0;
+}
+
+static int load(input *in)
+{
+    FILE *f = strcmp(in->name, "-") == 0 ? stdin : fopen(in->name, "rb");
+    if (!f) {
+        fprintf(stderr, "slac: cannot open %s: %s\n", in->name, strerror(errno));
+        return -1;
+    }
+    int rc = read_all(f, &in->data, &in->len);
+    int err = errno;
+    if (f != stdin)
+        fclose(f);
+    if (rc < 0) {
+        fprintf(stderr, "slac: cannot read %s: %s\n", in->name, strerror(err));
+        return -1;
+    }
+    return 0;
+}
+
+static bool want_color(const char *when)
+{
+    if (strcmp(when, "always") == 0)
+        return true;
+    if (strcmp(when, "never") == 0)
+        return false;
+    const char *term = getenv("TERM");
+    return isatty(STDERR_FILENO) && !getenv("NO_COLOR") && !(term && strcmp(term, "dumb") == 0);
+}
+
+static void check_one(input *in, arena *a, diag_set *d)
+{
+    const char *text = in->data;
+    size_t len = in->len;
+    const char *name = strcmp(in->name, "-") == 0 ? "<stdin>" : in->name;
+    if (len >= 2 && ((unsigned char)text[0] == 0xFF || (unsigned char)text[0] == 0xFE) &&
+        ((unsigned char)text[1] == 0xFE || (unsigned char)text[1] == 0xFF)) {
+        src_file_init(&in->file, name, "", 0);
+        diag_add(d, &in->file, SEV_ERROR, D_SYNTAX, (src_loc){1, 1, 1, 2},
+                 "this file is UTF-16 text; save it as UTF-8");
+        return;
+    }
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+        text += 3;  /* a UTF-8 byte order mark is allowed and skipped */
+        len -= 3;
+    }
+    src_file_init(&in->file, name, text, len);
+    policy *p = parse_policy(&in->file, a, d);
+    check_policy(p, a, d);
+}
+
 int main(int argc, char **argv)
 {
-    FILE *f = fopen(argv[1], "rb");
-    static char text[1 << 20];
-    size_t n = fread(text, 1, sizeof text, f);
-    fclose(f);
-    src_file sf;
-    src_file_init(&sf, argv[1], text, n);
-    arena a; arena_init(&a);
-    diag_set d; diag_set_init(&d);
-    policy *p = parse_policy(&sf, &a, &d);
+    bool check = false, werror = false;
+    const char *color = "auto";
+    report_format format = FMT_TEXT;
+    input *inputs = xcalloc((size_t)argc, sizeof *inputs);
+    int ninputs = 0;
+    bool only_files = false;
+
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (only_files || arg[0] != '-' || strcmp(arg, "-") == 0) {
+            inputs[ninputs++].name = arg;
+        } else if (strcmp(arg, "--") == 0) {
+            only_files = true;
+        } else if (strcmp(arg, "--check") == 0) {
+            check = true;
+        } else if (strcmp(arg, "-Werror") == 0) {
+            werror = true;
+        } else if (strcmp(arg, "--format") == 0 || strncmp(arg, "--format=", 9) == 0) {
+            const char *v = arg[8] == '=' ? arg + 9 : (i + 1 < argc ? argv[++i] : NULL);
+            if (!v) {
+                fprintf(stderr, "slac: --format needs a value: text, json or sarif\n");
+                return EXIT_USAGE;
+            }
+            if (strcmp(v, "text") == 0)
+                format = FMT_TEXT;
+            else if (strcmp(v, "json") == 0)
+                format = FMT_JSON;
+            else if (strcmp(v, "sarif") == 0)
+                format = FMT_SARIF;
+            else {
+                fprintf(stderr, "slac: unknown format '%s': use text, json or sarif\n", v);
+                return EXIT_USAGE;
+            }
+        } else if (strcmp(arg, "--color") == 0 || strncmp(arg, "--color=", 8) == 0) {
+            const char *v = arg[7] == '=' ? arg + 8 : (i + 1 < argc ? argv[++i] : NULL);
+            if (!v || (strcmp(v, "auto") && strcmp(v, "always") && strcmp(v, "never"))) {
+                fprintf(stderr, "slac: --color takes auto, always or never\n");
+                return EXIT_USAGE;
+            }
+            color = v;
+        } else if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+            fputs(usage, stdout);
+            return EXIT_CLEAN;
+        } else if (strcmp(arg, "--version") == 0) {
+            printf("slac %s\n", sla_version());
+            return EXIT_CLEAN;
+        } else {
+            fprintf(stderr, "slac: unknown option '%s'\nTry 'slac --help'.\n", arg);
+            return EXIT_USAGE;
+        }
+    }
+    if (!check) {
+        fprintf(stderr, "slac: say what to do: --check FILE...\nTry 'slac --help'.\n");
+        return EXIT_USAGE;
+    }
+    if (ninputs == 0) {
+        fprintf(stderr, "slac: no policy to check: name one or more .sla files, or - for "
+                        "standard input\n");
+        return EXIT_USAGE;
+    }
+
+    arena a;
+    arena_init(&a);
+    diag_set d;
+    diag_set_init(&d);
+    bool io_error = false;
+    for (int i = 0; i < ninputs; i++) {
+        if (load(&inputs[i]) < 0) {
+            io_error = true;
+            continue;
+        }
+        check_one(&inputs[i], &a, &d);
+    }
+    if (werror)
+        diag_promote_warnings(&d);
     diag_sort(&d);
-    diag_render_text(&d, stderr, false);
-    printf("fields %d lets %d stages %d classes %d\n", p->fields.n, p->lets.n, p->stages.n, p->classes.n);
-    (void)argc;
-    return d.errors ? 1 : 0;
+
+    if (format == FMT_TEXT) {
+        diag_render_text(&d, stderr, want_color(color));
+    } else {
+        buf out;
+        buf_init(&out);
+        if (format == FMT_JSON)
+            diag_render_json(&d, &out);
+        else
+            diag_render_sarif(&d, &out, sla_version());
+        if (buf_write(&out, stdout) < 0 || fflush(stdout) != 0) {
+            fprintf(stderr, "slac: cannot write the report: %s\n", strerror(errno));
+            io_error = true;
+        }
+        buf_free(&out);
+    }
+
+    int status = io_error ? EXIT_USAGE : d.errors ? EXIT_ERRORS : EXIT_CLEAN;
+    diag_set_free(&d);
+    arena_free(&a);
+    for (int i = 0; i < ninputs; i++) {
+        free(inputs[i].data);
+        if (inputs[i].file.line_start)
+            src_file_free(&inputs[i].file);
+    }
+    free(inputs);
+    return status;
 }

@@ -127,6 +127,8 @@ diag *diag_add(diag_set *s, const src_file *file, diag_severity sev,
 
 void diag_suggest(diag *d, const char *fmt, ...)
 {
+    if (!d)
+        return;
     va_list ap;
     va_start(ap, fmt);
     free(d->suggestion);
@@ -136,6 +138,8 @@ void diag_suggest(diag *d, const char *fmt, ...)
 
 void diag_note_at(diag *d, src_loc loc, const char *fmt, ...)
 {
+    if (!d)
+        return;
     d->notes = xrealloc(d->notes, (size_t)(d->nnotes + 1) * sizeof *d->notes);
     diag_note *n = &d->notes[d->nnotes++];
     if (loc.end_line < loc.line) loc.end_line = loc.line;
@@ -219,14 +223,32 @@ static size_t col_offset(const char *line, size_t len, int col)
     return i;
 }
 
+/* Lines longer than this are shown as a window around the caret. */
+enum { SHOW_MAX = 160, SHOW_BEFORE = 60 };
+
 static void show_source(const src_file *f, src_loc loc, FILE *out, bool color)
 {
     size_t len;
     const char *line = src_line(f, loc.line, &len);
     if (loc.line > f->nlines)
         return;
-    fprintf(out, " %5d | %.*s\n", loc.line, (int)len, line);
-    fputs("       | ", out);
+    const char *prefix = "", *suffix = "";
+    if (len > SHOW_MAX) {
+        int first = loc.col > SHOW_BEFORE ? loc.col - SHOW_BEFORE : 1;
+        size_t a = col_offset(line, len, first);
+        size_t b = col_offset(line, len, first + SHOW_MAX - 40);
+        prefix = a > 0 ? "..." : "";
+        suffix = b < len ? "..." : "";
+        line += a;
+        len = b - a;
+        loc.col -= first - 1;
+        if (loc.end_line == loc.line)
+            loc.end_col -= first - 1;
+        if (loc.end_line == loc.line && (size_t)loc.end_col > len + 1 + (size_t)loc.col)
+            loc.end_col = loc.col + 1;
+    }
+    fprintf(out, " %5d | %s%.*s%s\n", loc.line, prefix, (int)len, line, suffix);
+    fprintf(out, "       | %s", *prefix ? "   " : "");
     size_t start = col_offset(line, len, loc.col);
     for (size_t i = 0; i < start; i++) {
         if (((unsigned char)line[i] & 0xC0) == 0x80)

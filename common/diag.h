@@ -75,6 +75,7 @@ void diag_set_free(diag_set *s);
 diag *diag_add(diag_set *s, const src_file *file, diag_severity sev,
                diag_code code, src_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
+/* Both do nothing when d is NULL. */
 void diag_suggest(diag *d, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void diag_note_at(diag *d, src_loc loc, const char *fmt, ...)

@@ -49,6 +49,22 @@ static bool continues(int k)
     }
 }
 
+/* A line that starts with one of these begins a statement of its own,
+ * even after a line that ends with an operator: the unfinished line is
+ * then reported where it ends, and the statement after it still parses. */
+static bool statement_start(int k)
+{
+    switch (k) {
+    case TK_POLICY: case TK_TIMEZONE: case TK_BUSINESS: case TK_HOLIDAYS:
+    case TK_MISSING: case TK_RECORD: case TK_LET: case TK_SCORE: case TK_STAGES:
+    case TK_CLASSES: case TK_TEAM: case TK_HANDOFF: case TK_CADENCE: case TK_RECYCLE:
+    case TK_QUOTA: case TK_CHECKINS: case TK_CHECKIN: case TK_OUTPUT:
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* A line that starts with one of these continues the previous one. */
 static bool continuation_start(int k)
 {
@@ -86,10 +102,6 @@ static int pp_lex(PP_STYPE *val, src_loc *loc, struct parse_ctx *pc)
             bool explicit = t.kind == TK_SEMI;
             if (pc->prev == TK_NL || pc->prev == TK_LBRACE || pc->prev == TK_END)
                 continue;
-            if (!explicit && (pc->parens > 0 ||
-                              (pc->braces > 0 && pc->brace_kind[pc->braces - 1] == BRACE_SET) ||
-                              continues(pc->prev)))
-                continue;
             if (!explicit) {
                 /* Look past blank lines: does the next line continue this one? */
                 token u;
@@ -98,8 +110,14 @@ static int pp_lex(PP_STYPE *val, src_loc *loc, struct parse_ctx *pc)
                 while (u.kind == TK_NL);
                 pc->pending = u;
                 pc->has_pending = true;
-                if (continuation_start(u.kind))
+                bool top_statement = pc->braces == 0 && statement_start(u.kind);
+                if (!top_statement &&
+                    (pc->parens > 0 ||
+                     (pc->braces > 0 && pc->brace_kind[pc->braces - 1] == BRACE_SET) ||
+                     continues(pc->prev) || continuation_start(u.kind)))
                     continue;
+                if (top_statement)
+                    pc->parens = 0;
             }
             pc->prev = TK_NL;
             pc->last_text = NULL;
@@ -170,6 +188,8 @@ static int pp_lex(PP_STYPE *val, src_loc *loc, struct parse_ctx *pc)
     pc->last_text = t.text;
     pc->prev = t.kind;
     pc->prev_loc = t.loc;
+    if (pc->recovering && t.kind == TK_IDENT)
+        vec_push(pc->a, &pc->pol->skipped_names, t.text);
     *loc = t.loc;
     val->s = t.text;
     return token_map[t.kind];
@@ -210,6 +230,13 @@ static void suggest_keyword(struct parse_ctx *pc, int found, const int *all, int
 static void parse_report(struct parse_ctx *pc, int found, src_loc loc,
                          const int *expected, int n, const int *all, int nall)
 {
+    /* Bison now skips tokens to recover. The token in error and those it
+     * skips may name definitions the parser loses; the checker will not
+     * call them undefined. */
+    if (pc->last_text && pc->prev == TK_IDENT)
+        vec_push(pc->a, &pc->pol->skipped_names, pc->last_text);
+    pc->recovering = true;
+
     if (found == YYSYMBOL_ERROR) {
         syntax_error(pc, loc, "%s", pc->last_text ? pc->last_text : "invalid text");
         return;
@@ -329,6 +356,7 @@ static void recover(struct parse_ctx *pc)
     }
     pc->open = OPEN_NONE;
     pc->depth_reported = false;
+    pc->recovering = false;
 }
 
 /* ---- statements --------------------------------------------------------- */

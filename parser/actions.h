@@ -34,6 +34,7 @@ struct parse_ctx {
     src_loc brace_loc[PARSE_MAX_DEPTH];
     const char *last_text;    /* text of the last token read (for TK_ERROR, the message) */
     bool depth_reported;
+    bool recovering;          /* between a syntax error and its recovery */
 
     /* what is being built */
     open_kind open;

@@ -122,12 +122,28 @@ typedef struct field_decl {
     int slot;
 } field_decl;
 
+/* What a value needs computed before it: the checker's view of the order
+ * of evaluation (fields, scores in order, stage, class, hand-off, cadence,
+ * recycling). */
+enum { DEP_STAGE, DEP_CLASS, DEP_HANDOFF, DEP_CADENCE, DEP_RECYCLE, DEP__COUNT };
+
+typedef struct deps {
+    unsigned mask;            /* 1 << DEP_* */
+    src_loc at[DEP__COUNT];   /* the first use of each, in this expression */
+    const char *via[DEP__COUNT];  /* the let it came through, or NULL */
+    src_loc inner[DEP__COUNT];    /* where that let uses it */
+    int max_score;            /* highest score index used, or -1 */
+    src_loc score_at;
+    const char *score_via;
+} deps;
+
 typedef struct let_decl {
     ident name;
     expr *value;
     /* checker: */
     int uses;
-    int state;            /* for cycle detection */
+    int state;            /* 0 unchecked, 1 being checked, 2 done */
+    deps deps;
 } let_decl;
 
 typedef struct score_rule {
@@ -276,8 +292,10 @@ typedef struct policy {
     bool has_output;
     src_loc output_loc;
     int syntax_errors;
+    /* Names in text that error recovery skipped: their definitions may be
+     * there, so the checker does not call them undefined. */
+    VEC(const char *) skipped_names;
 } policy;
 
-const char *type_name(sla_type t);
 
 #endif
