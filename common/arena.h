@@ -21,7 +21,8 @@ typedef struct arena {
 void arena_init(arena *a);
 void arena_free(arena *a);
 
-/* Zeroed, aligned for any object; aborts on out-of-memory. */
+/* Zeroed, 8-byte aligned (enough for every object here: nothing needs
+ * long double alignment); aborts on out-of-memory. */
 void *arena_alloc(arena *a, size_t size);
 /* A copy of s[0..len) with a terminating NUL. */
 char *arena_strndup(arena *a, const char *s, size_t len);

@@ -25,23 +25,44 @@ _Static_assert(sizeof code_table / sizeof code_table[0] == D__COUNT,
 const char *diag_code_name(diag_code c) { return code_table[c].name; }
 const char *diag_code_description(diag_code c) { return code_table[c].desc; }
 
+/* Offsets of line starts; a line ends at LF, CRLF or a lone CR. */
+static size_t scan_lines(const char *text, size_t len, size_t *starts)
+{
+    size_t n = 1;
+    if (starts)
+        starts[0] = 0;
+    bool has_cr = memchr(text, '\r', len) != NULL;
+    const char *p = text, *end = text + len;
+    while (p < end) {
+        const char *nl = has_cr ? NULL : memchr(p, '\n', (size_t)(end - p));
+        if (!has_cr) {
+            if (!nl)
+                break;
+            p = nl + 1;
+        } else {
+            while (p < end && *p != '\n' && *p != '\r')
+                p++;
+            if (p == end)
+                break;
+            p += (*p == '\r' && p + 1 < end && p[1] == '\n') ? 2 : 1;
+        }
+        if (starts)
+            starts[n] = (size_t)(p - text);
+        n++;
+    }
+    return n;
+}
+
 void src_file_init(src_file *f, const char *name, const char *text, size_t len)
 {
     f->name = name;
     f->text = text;
     f->len = len;
-    int n = 1;
-    for (size_t i = 0; i < len; i++)
-        if (text[i] == '\n' || (text[i] == '\r' && (i + 1 == len || text[i + 1] != '\n')))
-            n++;
-    f->line_start = xmalloc(((size_t)n + 1) * sizeof *f->line_start);
-    f->line_start[0] = 0;
-    int k = 1;
-    for (size_t i = 0; i < len; i++)
-        if (text[i] == '\n' || (text[i] == '\r' && (i + 1 == len || text[i + 1] != '\n')))
-            f->line_start[k++] = i + 1;
-    f->line_start[k] = len;
-    f->nlines = n;
+    size_t n = scan_lines(text, len, NULL);
+    f->line_start = xmalloc((n + 1) * sizeof *f->line_start);
+    scan_lines(text, len, f->line_start);
+    f->line_start[n] = len;
+    f->nlines = (int)n;
 }
 
 void src_file_free(src_file *f)
@@ -162,15 +183,17 @@ void diag_promote_warnings(diag_set *s)
 }
 
 /* Files sort in the order they were first reported, which is the order
- * they were named on the command line. */
+ * they were named on the command line: a file's rank is the smallest
+ * report number among its diagnostics, whatever their current order. */
 static const diag_set *sorting;
 
 static size_t file_rank(const src_file *f)
 {
+    size_t rank = (size_t)-1;
     for (size_t i = 0; i < sorting->n; i++)
-        if (sorting->v[i].file == f)
-            return sorting->v[i].seq;
-    return 0;
+        if (sorting->v[i].file == f && sorting->v[i].seq < rank)
+            rank = sorting->v[i].seq;
+    return rank;
 }
 
 static int cmp_diag(const void *pa, const void *pb)
@@ -189,9 +212,11 @@ static int cmp_diag(const void *pa, const void *pb)
 
 void diag_sort(diag_set *s)
 {
-    /* Rank by the first report of each file, before the order changes. */
+    if (s->n < 2)
+        return;
+    /* Ranks are read from a copy: qsort moves the originals. */
     diag_set copy = *s;
-    copy.v = xmalloc((s->n ? s->n : 1) * sizeof *s->v);
+    copy.v = xmalloc(s->n * sizeof *s->v);
     memcpy(copy.v, s->v, s->n * sizeof *s->v);
     sorting = &copy;
     qsort(s->v, s->n, sizeof *s->v, cmp_diag);

@@ -575,7 +575,7 @@ static sla_type check_call(checker *c, expr *e)
             check_expr(c, e->list.v[i]);
         return ty(TY_ERROR, false);
     }
-    e->op = (int)functions[k].id;
+    e->op = (unsigned char)functions[k].id;
     int n = e->list.n;
     if (n < functions[k].min_args || n > functions[k].max_args) {
         for (int i = 0; i < n; i++)
@@ -827,10 +827,16 @@ static sla_type check_is(checker *c, expr *e)
 
 static sla_type check_expr_kind(checker *c, expr *e)
 {
-    switch (e->kind) {
+    switch ((expr_kind)e->kind) {
     case E_ERROR:
         return ty(TY_ERROR, false);
     case E_INT:
+        if (e->negate) {
+            /* 9223372036854775808 is a whole number only with a minus. */
+            error(c, D_INVALID_VALUE, e->loc, "9223372036854775808 is too large for a whole "
+                  "number (the largest is 9223372036854775807)");
+            return ty(TY_ERROR, false);
+        }
         return ty(TY_INT, false);
     case E_NUMBER:
         return ty(TY_NUMBER, false);
@@ -1242,9 +1248,9 @@ static bool expr_equal(const expr *a, const expr *b)
     if (!a || !b)
         return a == b;
     if (a->kind != b->kind || a->op != b->op || a->negate != b->negate || a->nocase != b->nocase ||
-        a->any != b->any || a->business != b->business || a->list.n != b->list.n)
+        a->any != b->any || a->business != b->business)
         return false;
-    switch (a->kind) {
+    switch ((expr_kind)a->kind) {
     case E_ERROR:
         return false;
     case E_INT: case E_MONEY: case E_BOOL:
@@ -1258,9 +1264,14 @@ static bool expr_equal(const expr *a, const expr *b)
     default:
         break;
     }
-    for (int i = 0; i < a->list.n; i++)
-        if (!expr_equal(a->list.v[i], b->list.v[i]))
+    if (expr_has_list(a)) {
+        if (a->list.n != b->list.n)
             return false;
+        for (int i = 0; i < a->list.n; i++)
+            if (!expr_equal(a->list.v[i], b->list.v[i]))
+                return false;
+        return expr_equal(a->a, b->a);
+    }
     return expr_equal(a->a, b->a) && expr_equal(a->b, b->b) && expr_equal(a->c, b->c);
 }
 

@@ -68,7 +68,8 @@ static bool statement_start(int k)
 /* A line that starts with one of these continues the previous one. */
 static bool continuation_start(int k)
 {
-    return k == TK_AND || k == TK_OR || k == TK_THEN || k == TK_ELSE;
+    return k == TK_AND || k == TK_OR || k == TK_THEN || k == TK_ELSE || k == TK_WHEN ||
+           k == TK_SINCE || k == TK_BECAUSE;
 }
 
 static const int token_map[TK__COUNT] = {
@@ -121,6 +122,7 @@ static int pp_lex(PP_STYPE *val, src_loc *loc, struct parse_ctx *pc)
             }
             pc->prev = TK_NL;
             pc->last_text = NULL;
+            pc->depth_reported = false;
             *loc = t.loc;
             return pc->braces > 0 ? T_NL : T_TNL;
         }
@@ -162,8 +164,47 @@ static int pp_lex(PP_STYPE *val, src_loc *loc, struct parse_ctx *pc)
         pc->has_pending = true;
     }
 
+    if (t.kind == TK_IDENT && pc->prev == TK_NL && pc->braces == 0 && strcmp(t.text, "time") != 0) {
+        /* The only statement that starts with a plain word is `time
+         * format`: anything else is a misspelt or unknown statement. It is
+         * reported here, even right after another error, unless it looks
+         * like a field (`name :`) of a record whose `{` went missing:
+         * that mistake was reported already, at the record. */
+        token u;
+        next_raw(pc, &u);
+        pc->pending = u;
+        pc->has_pending = true;
+        vec_push(pc->a, &pc->pol->skipped_names, t.text);
+        if (u.kind != TK_COLON)
+            bad_statement(pc, &t);
+        pc->prev = TK_IDENT;
+        pc->last_text = t.text;
+        pc->prev_loc = t.loc;
+        pc->reported = true;
+        *loc = t.loc;
+        val->s = t.text;
+        return T_ERROR;
+    }
+
     switch (t.kind) {
     case TK_LPAREN:
+        if (pc->parens >= PARSE_MAX_DEPTH) {
+            /* One error for the line; the rest of it is skipped here, so
+             * its closing parentheses do not become errors of their own. */
+            token u;
+            do
+                next_raw(pc, &u);
+            while (u.kind != TK_NL && u.kind != TK_SEMI && u.kind != TK_END);
+            pc->pending = u;
+            pc->has_pending = true;
+            pc->parens = 0;
+            pc->prev = TK_ERROR;
+            pc->last_text = arena_printf(pc->a, "this expression is nested more than %d levels "
+                                         "deep", PARSE_MAX_DEPTH);
+            *loc = t.loc;
+            val->s = pc->last_text;
+            return T_ERROR;
+        }
         pc->parens++;
         break;
     case TK_RPAREN:
@@ -227,6 +268,22 @@ static void suggest_keyword(struct parse_ctx *pc, int found, const int *all, int
         diag_suggest(&pc->diags->v[pc->diags->n - 1], "did you mean `%s`?", suggest_best(&sg));
 }
 
+static void bad_statement(struct parse_ctx *pc, const token *t)
+{
+    static const char *const starts[] = {
+        "policy", "timezone", "business", "holidays", "missing", "time", "record", "let",
+        "score", "stages", "classes", "team", "handoff", "cadence", "recycle", "quota",
+        "checkins", "checkin", "output",
+    };
+    syntax_error(pc, t->loc, "`%s` does not start a statement", t->text);
+    suggester sg;
+    suggest_init(&sg, t->text);
+    for (size_t i = 0; i < sizeof starts / sizeof starts[0]; i++)
+        suggest_add(&sg, starts[i]);
+    if (suggest_best(&sg))
+        diag_suggest(&pc->diags->v[pc->diags->n - 1], "did you mean `%s`?", suggest_best(&sg));
+}
+
 static void parse_report(struct parse_ctx *pc, int found, src_loc loc,
                          const int *expected, int n, const int *all, int nall)
 {
@@ -237,6 +294,10 @@ static void parse_report(struct parse_ctx *pc, int found, src_loc loc,
         vec_push(pc->a, &pc->pol->skipped_names, pc->last_text);
     pc->recovering = true;
 
+    if (pc->reported) {
+        pc->reported = false;   /* the bridge reported this token itself */
+        return;
+    }
     if (found == YYSYMBOL_ERROR) {
         syntax_error(pc, loc, "%s", pc->last_text ? pc->last_text : "invalid text");
         return;
@@ -355,11 +416,21 @@ static void recover(struct parse_ctx *pc)
         break;
     }
     pc->open = OPEN_NONE;
-    pc->depth_reported = false;
     pc->recovering = false;
 }
 
 /* ---- statements --------------------------------------------------------- */
+
+static src_loc span(src_loc first, src_loc last)
+{
+    return (src_loc){first.line, first.col, last.end_line, last.end_col};
+}
+
+static void keyword_field(struct parse_ctx *pc, const ident *name)
+{
+    syntax_error(pc, name->loc, "`%s` is a keyword and cannot name a field; choose another "
+                 "name and read the column with `from \"%s\"`", name->name, name->name);
+}
 
 static void set_once(struct parse_ctx *pc, str_lit *slot, const char *s, src_loc loc,
                      const char *what)
@@ -413,7 +484,6 @@ static void add_let(struct parse_ctx *pc, const ident *name, expr *value)
     l->name = *name;
     l->value = value;
     vec_push(pc->a, &pc->pol->lets, l);
-    pc->depth_reported = false;
 }
 
 static void begin_score(struct parse_ctx *pc, const ident *name, src_loc loc)
@@ -429,7 +499,6 @@ static void add_score_rule(struct parse_ctx *pc, expr *value, expr *when, src_lo
 {
     score_rule r = {.loc = loc, .sign = 1, .value = value, .when = when};
     vec_push(pc->a, &pc->score->rules, r);
-    pc->depth_reported = false;
 }
 
 static void begin_block(struct parse_ctx *pc, src_loc *first, int *count, src_loc loc,
@@ -453,7 +522,6 @@ static void begin_stage(struct parse_ctx *pc, const ident *name)
     vec_push(pc->a, &pc->pol->stages, s);
     pc->stage = s;
     pc->open = OPEN_STAGE;
-    pc->depth_reported = false;
 }
 
 static void stage_when(struct parse_ctx *pc, expr *e, src_loc kw)
@@ -483,7 +551,6 @@ static void begin_class(struct parse_ctx *pc, const ident *name)
     vec_push(pc->a, &pc->pol->classes, c);
     pc->cls = c;
     pc->open = OPEN_CLASS;
-    pc->depth_reported = false;
 }
 
 static void add_team(struct parse_ctx *pc, const ident *name)
@@ -527,7 +594,6 @@ static void handoff_window(struct parse_ctx *pc, const ident *cls, expr *within,
     if (pc->handoff->windows.n == 0)
         pc->handoff->within_loc = loc;
     vec_push(pc->a, &pc->handoff->windows, w);
-    pc->depth_reported = false;
 }
 
 static void begin_cadence(struct parse_ctx *pc, const ident *team, const ident *stage, src_loc loc)
@@ -653,7 +719,6 @@ static void add_output(struct parse_ctx *pc, const char *header, src_loc loc, ex
 {
     output_col c = {.header = {header, loc}, .value = value};
     vec_push(pc->a, &pc->pol->outputs, c);
-    pc->depth_reported = false;
 }
 
 static void begin_hours(struct parse_ctx *pc, const ident *first, const ident *last)
@@ -683,7 +748,7 @@ static int nocase(struct parse_ctx *pc, const ident *w)
 static expr *mk_leaf(struct parse_ctx *pc, expr_kind k, src_loc loc)
 {
     expr *e = arena_alloc(pc->a, sizeof *e);
-    e->kind = k;
+    e->kind = (unsigned char)k;
     e->loc = loc;
     e->depth = 1;
     return e;
@@ -700,19 +765,22 @@ static expr *bounded(struct parse_ctx *pc, expr *e)
 {
     int d = 0;
     if (e->a && e->a->depth > d) d = e->a->depth;
-    if (e->b && e->b->depth > d) d = e->b->depth;
-    if (e->c && e->c->depth > d) d = e->c->depth;
-    for (int i = 0; i < e->list.n; i++)
-        if (e->list.v[i]->depth > d)
-            d = e->list.v[i]->depth;
-    e->depth = d + 1;
-    if (e->depth > PARSE_MAX_DEPTH) {
+    if (expr_has_list(e)) {
+        for (int i = 0; i < e->list.n; i++)
+            if (e->list.v[i]->depth > d)
+                d = e->list.v[i]->depth;
+    } else {
+        if (e->b && e->b->depth > d) d = e->b->depth;
+        if (e->c && e->c->depth > d) d = e->c->depth;
+    }
+    if (d + 1 > PARSE_MAX_DEPTH) {
         if (!pc->depth_reported)
             syntax_error(pc, e->loc, "this expression is nested more than %d levels deep",
                          PARSE_MAX_DEPTH);
         pc->depth_reported = true;
         return mk_error(pc, e->loc);
     }
+    e->depth = (unsigned short)(d + 1);
     return e;
 }
 
@@ -728,7 +796,7 @@ static expr *mk_node(struct parse_ctx *pc, expr_kind k, src_loc loc, expr *a, ex
 static expr *mk_bin(struct parse_ctx *pc, binop op, src_loc loc, expr *a, expr *b)
 {
     expr *e = mk_node(pc, E_BINARY, loc, a, b, NULL);
-    e->op = (int)op;
+    e->op = (unsigned char)op;
     return e;
 }
 
@@ -736,13 +804,22 @@ static expr *mk_neg(struct parse_ctx *pc, src_loc loc, expr *a)
 {
     /* Fold the sign into number literals so -9223372036854775808 and
      * `-20 when x` are plain constants. */
+    if (a->kind == E_INT && a->negate) {
+        a->negate = false;      /* -9223372036854775808 */
+        a->loc = loc;
+        return a;
+    }
     if (a->kind == E_INT && a->ival != INT64_MIN) {
         a->ival = -a->ival;
         a->loc = loc;
         return a;
     }
-    if (a->kind == E_NUMBER || (a->kind == E_MONEY && a->ival != INT64_MIN)) {
+    if (a->kind == E_NUMBER) {
         a->num = -a->num;
+        a->loc = loc;
+        return a;
+    }
+    if (a->kind == E_MONEY && a->ival != INT64_MIN) {
         a->ival = -a->ival;
         a->loc = loc;
         return a;
@@ -754,6 +831,7 @@ static expr *mk_set(struct parse_ctx *pc, expr_kind k, src_loc loc, expr *a, exp
                     bool negate, int nocase)
 {
     expr *e = mk_leaf(pc, k, loc);
+    e->kind = (unsigned char)k;
     e->a = a;
     e->list = *elems;
     e->negate = negate;
@@ -779,21 +857,32 @@ static expr *mk_is(struct parse_ctx *pc, src_loc loc, expr *a, const ident *what
 
 static expr *mk_text(struct parse_ctx *pc, text_test t, src_loc loc, expr *a, expr *b, int nocase)
 {
-    expr *e = mk_node(pc, E_TEXTTEST, loc, a, b, NULL);
-    e->op = (int)t;
-    e->nocase = nocase != 0;
-    /* `ends with any {...}`: the set is b's list. */
+    expr *e;
     if (b->kind == E_IN && b->a == NULL) {
+        /* `ends with any {...}`: the set's elements become the list. */
+        e = mk_leaf(pc, E_TEXTTEST, loc);
+        e->a = a;
         e->any = true;
         e->list = b->list;
-        e->b = NULL;
+        e = bounded(pc, e);
+    } else {
+        e = mk_node(pc, E_TEXTTEST, loc, a, b, NULL);
     }
+    e->op = (unsigned char)t;
+    e->nocase = nocase != 0;
     return e;
 }
 
 static expr *mk_int(struct parse_ctx *pc, const char *text, src_loc loc)
 {
     expr *e = mk_leaf(pc, E_INT, loc);
+    if (strcmp(text, "9223372036854775808") == 0) {
+        /* Only valid negated: mk_neg turns it into the smallest whole
+         * number; the checker reports it anywhere else. */
+        e->ival = INT64_MIN;
+        e->negate = true;
+        return e;
+    }
     if (num_parse_int(text, strlen(text), &e->ival) != NUM_OK) {
         diag_add(pc->diags, pc->file, SEV_ERROR, D_INVALID_VALUE, loc,
                  "%s is too large for a whole number (the largest is 9223372036854775807)", text);
@@ -839,7 +928,7 @@ static expr *mk_duration(struct parse_ctx *pc, const char *amount, int unit, boo
 {
     expr *e = mk_leaf(pc, E_DURATION, loc);
     e->num = strtod(amount, NULL);
-    e->op = unit;
+    e->op = (unsigned char)unit;
     e->business = business;
     if (!isfinite(e->num) || e->num > 1e7) {
         diag_add(pc->diags, pc->file, SEV_ERROR, D_INVALID_VALUE, loc,

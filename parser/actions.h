@@ -35,6 +35,7 @@ struct parse_ctx {
     const char *last_text;    /* text of the last token read (for TK_ERROR, the message) */
     bool depth_reported;
     bool recovering;          /* between a syntax error and its recovery */
+    bool reported;            /* the bridge reported the token in error itself */
 
     /* what is being built */
     open_kind open;
@@ -53,7 +54,10 @@ struct parse_ctx {
 static int pp_lex(PP_STYPE *val, src_loc *loc, struct parse_ctx *pc);
 static void pp_error(src_loc *loc, struct parse_ctx *pc, const char *msg);
 static void recover(struct parse_ctx *pc);
+static void bad_statement(struct parse_ctx *pc, const token *t);
 
+static src_loc span(src_loc first, src_loc last);
+static void keyword_field(struct parse_ctx *pc, const ident *name);
 static void set_once(struct parse_ctx *pc, str_lit *slot, const char *s, src_loc loc, const char *what);
 static void append_strs(struct parse_ctx *pc, str_vec *to, const str_vec *from);
 static void expect_word(struct parse_ctx *pc, const ident *w, const char *spelling);

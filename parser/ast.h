@@ -89,25 +89,38 @@ struct symbol;
 typedef struct expr expr;
 typedef VEC(expr *) expr_vec;
 
+/* Laid out compactly: a large policy has hundreds of thousands of these.
+ * The list (call arguments, set elements) shares its place with b and c,
+ * which no node with a list uses: read it only where expr_has_list. */
 struct expr {
-    expr_kind kind;
-    src_loc loc;
-    int op;               /* binop, text_test, or dur_unit */
+    unsigned char kind;   /* expr_kind */
+    unsigned char op;     /* binop, text_test, dur_unit, or function */
     bool negate;          /* not in / is unset / is not */
     bool nocase;          /* ignoring case */
-    bool any;             /* text test against a set */
+    bool any;             /* text test against a set (in list) */
     bool business;        /* business duration */
-    int64_t ival;         /* E_INT; E_MONEY in units of 1/10000 */
-    double num;           /* E_NUMBER; E_DURATION amount */
+    unsigned short depth; /* nesting depth, bounded by the parser */
+    src_loc loc;
+    union {
+        int64_t ival;     /* E_INT, E_BOOL; E_MONEY in units of 1/10000 */
+        double num;       /* E_NUMBER; E_DURATION amount */
+    };
     const char *str;      /* E_TEXT, E_TIME text, E_NAME/E_CALL/E_IS name */
-    src_loc str_loc;      /* E_IS: the name's location */
-    expr *a, *b, *c;
-    expr_vec list;        /* E_CALL args, E_IN / any set elements */
-    int depth;            /* nesting depth, bounded by the parser */
+    src_loc str_loc;      /* E_IS, E_CALL: the name's location */
+    expr *a;
+    union {
+        struct { expr *b, *c; };
+        expr_vec list;    /* E_CALL args; E_IN and E_TEXTTEST-any elements */
+    };
     /* checker: */
     sla_type type;
-    struct symbol *sym;   /* E_NAME, E_IS: what the name means */
+    struct symbol *sym;   /* E_NAME: what the name means */
 };
+
+static inline bool expr_has_list(const expr *e)
+{
+    return e->kind == E_CALL || e->kind == E_IN || (e->kind == E_TEXTTEST && e->any);
+}
 
 typedef struct field_decl {
     ident name;

@@ -20,7 +20,10 @@
 %define api.token.prefix {T_}
 %define api.location.type {src_loc}
 %define parse.error custom
-%define parse.lac full
+/* Default reductions only in consistent states keep the expected-token
+ * lists exact at an error (what "expected X, found Y" and "did you mean"
+ * are built from) without the run-time cost of LAC. */
+%define lr.default-reduction consistent
 %locations
 %param {struct parse_ctx *pc}
 
@@ -84,7 +87,7 @@ struct parse_ctx;
 
 %type <e> expr primary opt_when text_rhs
 %type <ev> set elems args
-%type <id> name word opt_name hyphen_name keyword_name
+%type <id> name word opt_name hyphen_name keyword_name period
 %type <sv> strings
 %type <i> unit
 
@@ -115,7 +118,7 @@ items
 item
     : POLICY STRING                     { set_once(pc, &P->name, $2, @2, "policy name"); }
     | TIMEZONE STRING                   { set_once(pc, &P->zone, $2, @2, "time zone"); }
-    | BUSINESS HOURS                    { if (!P->hours.n) P->hours_loc = @$; } hours_specs
+    | BUSINESS HOURS                    { if (!P->hours.n) P->hours_loc = span(@1, @2); } hours_specs
     | HOLIDAYS dates
     | MISSING strings                   { append_strs(pc, &P->missing, &$2); }
     | word FORMAT strings               { expect_word(pc, &$1, "time"); append_strs(pc, &P->formats, &$3); }
@@ -127,13 +130,13 @@ item
     | STAGES                            { begin_block(pc, &P->stages_loc, &P->stage_blocks, @1, "stages"); } stages_block
     | CLASSES                           { begin_block(pc, &P->classes_loc, &P->class_blocks, @1, "classes"); } classes_block
     | TEAM name                         { add_team(pc, &$2); } opt_owns
-    | HANDOFF name TO name              { begin_handoff(pc, &$2, &$4, NULL, @$); } handoff_body_block
-    | HANDOFF name TO name UNTIL name   { begin_handoff(pc, &$2, &$4, &$6, @$); } handoff_body_block
-    | CADENCE name ON name              { begin_cadence(pc, &$2, &$4, @$); } cadence_body_block
+    | HANDOFF name TO name              { begin_handoff(pc, &$2, &$4, NULL, span(@1, @4)); } handoff_body_block
+    | HANDOFF name TO name UNTIL name   { begin_handoff(pc, &$2, &$4, &$6, span(@1, @6)); } handoff_body_block
+    | CADENCE name ON name              { begin_cadence(pc, &$2, &$4, span(@1, @4)); } cadence_body_block
     | RECYCLE TO name WHEN expr         { add_recycle(pc, &$3, $5, NULL, @$); }
     | RECYCLE TO name WHEN expr BECAUSE STRING
                                         { add_recycle(pc, &$3, $5, &(str_lit){$7, @7}, @$); }
-    | QUOTA name                        { begin_quota(pc, &$2, @$); } quota_body_block
+    | QUOTA name                        { begin_quota(pc, &$2, span(@1, @2)); } quota_body_block
     | CHECKINS checkin_list
     | CHECKINS checkin_block_block
     | CHECKIN checkin
@@ -258,14 +261,15 @@ field
                                         { pc->open = OPEN_NONE; }
     ;
 
-/* Any word may name a field except the four that can follow a field's
- * type (`from`, `missing`, `format`, `timezone`), and `score`. */
+/* A field is named by a name; a keyword in its place gets an error that
+ * says how to read such a column, and the field is still declared so its
+ * uses are not reported again. */
 field_name
     : IDENT                             { begin_field(pc, &(ident){$1, @1}); }
     | COUNT                             { begin_field(pc, &(ident){$1, @1}); }
     | OWNS                              { begin_field(pc, &(ident){$1, @1}); }
     | SUM                               { begin_field(pc, &(ident){$1, @1}); }
-    | keyword_name                      { begin_field(pc, &$1); }
+    | keyword_name                      { keyword_field(pc, &$1); begin_field(pc, &$1); }
     ;
 
 /* Keywords that are only names in a field declaration. */
@@ -428,8 +432,15 @@ quota_body
     ;
 
 quota_line
-    : quota_target quota_metric quota_at PER name
+    : quota_target quota_metric quota_at PER period
                                         { quota_period(pc, &$5, @$); }
+    ;
+
+/* `week` and `day` are keywords (units of time); as periods they are words. */
+period
+    : name
+    | WEEK                              { $$ = (ident){$1, @1}; }
+    | DAY                               { $$ = (ident){$1, @1}; }
     ;
 
 quota_target
@@ -515,7 +526,9 @@ expr
     | expr IS name                      { $$ = mk_is(pc, @$, $1, &$3, false); }
     | expr IS NOT name                  { $$ = mk_is(pc, @$, $1, &$4, true); }
     | expr IS ON word                   { expect_word(pc, &$4, "track");
-                                          $$ = mk_is(pc, @$, $1, &(ident){"on track", {@3.line, @3.col, @4.end_line, @4.end_col}}, false); }
+                                          $$ = mk_is(pc, @$, $1, &(ident){"on track", span(@3, @4)}, false); }
+    | expr IS NOT ON word               { expect_word(pc, &$5, "track");
+                                          $$ = mk_is(pc, @$, $1, &(ident){"on track", span(@4, @5)}, true); }
     | expr STARTS WITH text_rhs %prec STARTS { $$ = mk_text(pc, TT_STARTS, @$, $1, $4, 0); }
     | expr STARTS WITH text_rhs IGNORING word
                                         { $$ = mk_text(pc, TT_STARTS, @$, $1, $4, nocase(pc, &$6)); }
@@ -573,7 +586,6 @@ primary
     | name LPAREN args RPAREN           { $$ = mk_call(pc, &$1, &$3, @$); }
     | name LPAREN RPAREN                { $$ = mk_call(pc, &$1, &(expr_vec){0}, @$); }
     | LPAREN expr RPAREN                { $$ = $2; $$->loc = @$; }
-    | LPAREN error RPAREN               { $$ = mk_error(pc, @$); }
     ;
 
 unit
