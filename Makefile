@@ -45,6 +45,7 @@ TESTS   := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all test check test-run unit golden deps bench clean distclean
 .DELETE_ON_ERROR:
+.SECONDARY:
 
 all: $(PROGS) $(LIB)
 

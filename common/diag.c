@@ -117,6 +117,16 @@ static char *vformat(const char *fmt, va_list ap)
     return p;
 }
 
+/* Every range covers at least one character, on valid lines and columns. */
+static src_loc normalize(src_loc loc)
+{
+    if (loc.line < 1) loc.line = 1;
+    if (loc.col < 1) loc.col = 1;
+    if (loc.end_line < loc.line) loc.end_line = loc.line;
+    if (loc.end_line == loc.line && loc.end_col <= loc.col) loc.end_col = loc.col + 1;
+    return loc;
+}
+
 diag *diag_add(diag_set *s, const src_file *file, diag_severity sev,
                diag_code code, src_loc loc, const char *fmt, ...)
 {
@@ -130,11 +140,7 @@ diag *diag_add(diag_set *s, const src_file *file, diag_severity sev,
     d->sev = sev;
     d->code = code;
     d->file = file;
-    if (loc.line < 1) loc.line = 1;
-    if (loc.col < 1) loc.col = 1;
-    if (loc.end_line < loc.line) loc.end_line = loc.line;
-    if (loc.end_line == loc.line && loc.end_col <= loc.col) loc.end_col = loc.col + 1;
-    d->loc = loc;
+    d->loc = normalize(loc);
     va_list ap;
     va_start(ap, fmt);
     d->msg = vformat(fmt, ap);
@@ -163,9 +169,7 @@ void diag_note_at(diag *d, src_loc loc, const char *fmt, ...)
         return;
     d->notes = xrealloc(d->notes, (size_t)(d->nnotes + 1) * sizeof *d->notes);
     diag_note *n = &d->notes[d->nnotes++];
-    if (loc.end_line < loc.line) loc.end_line = loc.line;
-    if (loc.end_line == loc.line && loc.end_col <= loc.col) loc.end_col = loc.col + 1;
-    n->loc = loc;
+    n->loc = normalize(loc);
     va_list ap;
     va_start(ap, fmt);
     n->msg = vformat(fmt, ap);

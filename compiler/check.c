@@ -151,28 +151,32 @@ static bool quiet(const checker *c, diag_code code)
            (code == D_MISSING || code == D_UNUSED || code == D_NO_CATCHALL || code == D_UNREACHABLE);
 }
 
-static diag *error(checker *c, diag_code code, src_loc loc, const char *fmt, ...)
+static diag *report(checker *c, diag_severity sev, diag_code code, src_loc loc,
+                    const char *fmt, va_list ap)
 {
     if (quiet(c, code))
         return NULL;
     char msg[600];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    return diag_add(c->d, c->f, sev, code, loc, "%s", msg);
+}
+
+static diag *error(checker *c, diag_code code, src_loc loc, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    diag *d = report(c, SEV_ERROR, code, loc, fmt, ap);
     va_end(ap);
-    return diag_add(c->d, c->f, SEV_ERROR, code, loc, "%s", msg);
+    return d;
 }
 
 static diag *warning(checker *c, diag_code code, src_loc loc, const char *fmt, ...)
 {
-    if (quiet(c, code))
-        return NULL;
-    char msg[600];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    diag *d = report(c, SEV_WARNING, code, loc, fmt, ap);
     va_end(ap);
-    return diag_add(c->d, c->f, SEV_WARNING, code, loc, "%s", msg);
+    return d;
 }
 
 /* ---- types ---------------------------------------------------------------- */
@@ -397,7 +401,7 @@ static void merge_let(checker *c, const let_decl *l, src_loc use)
             d->mask |= 1u << k;
             d->at[k] = use;
             d->via[k] = l->name.name;
-            d->inner[k] = l->deps.via[k] ? l->deps.at[k] : l->deps.at[k];
+            d->inner[k] = l->deps.at[k];
         }
     }
     if (l->deps.max_score >= 0)
