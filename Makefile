@@ -95,6 +95,8 @@ test-run: $(PROGS) $(TESTS)
 	done; \
 	echo "== golden tests ($(BUILD))"; \
 	tests/run-golden.sh $(BUILD) || status=1; \
+	echo "== breaking the bundled policies ($(BUILD))"; \
+	$(PYTHON) tests/tools/breakage.py $(BUILD)/slac || status=1; \
 	echo "== diagnostics validator"; \
 	tests/tools/test_validator.sh || status=1; \
 	exit $$status

@@ -227,7 +227,10 @@ static int pp_lex(PP_STYPE *val, src_loc *loc, struct parse_ctx *pc)
         break;
     }
     pc->last_text = t.text;
-    pc->prev = t.kind;
+    /* An invalid character does not change whether the line goes on: in
+     * `a and @` the next line still continues the statement. */
+    if (t.kind != TK_ERROR)
+        pc->prev = t.kind;
     pc->prev_loc = t.loc;
     if (pc->recovering && t.kind == TK_IDENT)
         vec_push(pc->a, &pc->pol->skipped_names, t.text);
