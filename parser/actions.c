@@ -227,9 +227,10 @@ static int pp_lex(PP_STYPE *val, src_loc *loc, struct parse_ctx *pc)
         break;
     }
     pc->last_text = t.text;
-    /* An invalid character does not change whether the line goes on: in
-     * `a and @` the next line still continues the statement. */
-    if (t.kind != TK_ERROR)
+    /* At the top level an invalid character does not change whether the
+     * line goes on (in `let a = x and @` the next line still continues the
+     * let); inside a block, where items are one line each, it ends it. */
+    if (t.kind != TK_ERROR || pc->braces > 0)
         pc->prev = t.kind;
     pc->prev_loc = t.loc;
     if (pc->recovering && t.kind == TK_IDENT)
