@@ -649,9 +649,9 @@ static sla_type check_call(checker *c, expr *e)
 }
 
 static const char *const op_words[] = {
-    [OP_ADD] = "+", [OP_SUB] = "-", [OP_MUL] = "*", [OP_DIV] = "/", [OP_EQ] = "=",
-    [OP_NE] = "!=", [OP_LT] = "<", [OP_LE] = "<=", [OP_GT] = ">", [OP_GE] = ">=",
-    [OP_AND] = "and", [OP_OR] = "or", [OP_DEFAULT] = "??",
+    [BIN_ADD] = "+", [BIN_SUB] = "-", [BIN_MUL] = "*", [BIN_DIV] = "/", [BIN_EQ] = "=",
+    [BIN_NE] = "!=", [BIN_LT] = "<", [BIN_LE] = "<=", [BIN_GT] = ">", [BIN_GE] = ">=",
+    [BIN_AND] = "and", [BIN_OR] = "or", [BIN_DEFAULT] = "??",
 };
 
 static sla_type bad_operands(checker *c, expr *e, sla_type a, sla_type b)
@@ -671,22 +671,22 @@ static sla_type check_arith(checker *c, expr *e, sla_type a, sla_type b)
     bool opt = a.opt || b.opt;
     type_kind x = a.k, y = b.k, r = TY_ERROR;
     switch (e->op) {
-    case OP_ADD:
-    case OP_SUB:
+    case BIN_ADD:
+    case BIN_SUB:
         if (numeric(x) && numeric(y))
             r = unify_numeric(x, y);
         else if (x == TY_TIME && (y == TY_DURATION || y == TY_BDURATION))
             r = TY_TIME;
-        else if (e->op == OP_ADD && y == TY_TIME && (x == TY_DURATION || x == TY_BDURATION))
+        else if (e->op == BIN_ADD && y == TY_TIME && (x == TY_DURATION || x == TY_BDURATION))
             r = TY_TIME;
-        else if (e->op == OP_SUB && x == TY_TIME && y == TY_TIME)
+        else if (e->op == BIN_SUB && x == TY_TIME && y == TY_TIME)
             r = TY_DURATION;
         else if (x == y && (x == TY_DURATION || x == TY_BDURATION))
             r = x;
-        else if (e->op == OP_ADD && x == TY_TEXT && y == TY_TEXT)
+        else if (e->op == BIN_ADD && x == TY_TEXT && y == TY_TEXT)
             r = TY_TEXT;
         break;
-    case OP_MUL:
+    case BIN_MUL:
         if (numeric(x) && numeric(y) && !(x == TY_MONEY && y == TY_MONEY))
             r = unify_numeric(x, y);
         else if ((x == TY_DURATION || x == TY_BDURATION) && (y == TY_INT || y == TY_NUMBER))
@@ -694,7 +694,7 @@ static sla_type check_arith(checker *c, expr *e, sla_type a, sla_type b)
         else if ((y == TY_DURATION || y == TY_BDURATION) && (x == TY_INT || x == TY_NUMBER))
             r = y;
         break;
-    case OP_DIV:
+    case BIN_DIV:
         if (x == TY_MONEY && y == TY_MONEY)
             r = TY_NUMBER;
         else if (x == TY_MONEY && numeric(y))
@@ -732,9 +732,9 @@ static bool comparable(type_kind x, type_kind y, bool ordered)
 
 static sla_type check_binary(checker *c, expr *e)
 {
-    if (e->op == OP_AND || e->op == OP_OR) {
-        sla_type a = check_condition(c, e->a, e->op == OP_AND ? "each side of `and`" : "each side of `or`");
-        sla_type b = check_condition(c, e->b, e->op == OP_AND ? "each side of `and`" : "each side of `or`");
+    if (e->op == BIN_AND || e->op == BIN_OR) {
+        sla_type a = check_condition(c, e->a, e->op == BIN_AND ? "each side of `and`" : "each side of `or`");
+        sla_type b = check_condition(c, e->b, e->op == BIN_AND ? "each side of `and`" : "each side of `or`");
         if (a.k == TY_ERROR || b.k == TY_ERROR)
             return ty(TY_ERROR, false);
         return ty(TY_BOOL, false);
@@ -743,11 +743,11 @@ static sla_type check_binary(checker *c, expr *e)
     if (a.k == TY_ERROR || b.k == TY_ERROR)
         return ty(TY_ERROR, false);
     switch (e->op) {
-    case OP_EQ: case OP_NE: case OP_LT: case OP_LE: case OP_GT: case OP_GE:
-        if (!comparable(a.k, b.k, e->op != OP_EQ && e->op != OP_NE))
+    case BIN_EQ: case BIN_NE: case BIN_LT: case BIN_LE: case BIN_GT: case BIN_GE:
+        if (!comparable(a.k, b.k, e->op != BIN_EQ && e->op != BIN_NE))
             return bad_operands(c, e, a, b);
         return ty(TY_BOOL, false);
-    case OP_DEFAULT: {
+    case BIN_DEFAULT: {
         if (!a.opt)
             warning(c, D_REDUNDANT, e->a->loc, "this value is never unset, so `?? ...` never applies");
         type_kind r = unify(a.k, b.k);
@@ -1301,7 +1301,7 @@ static bool const_value(const expr *e, double *v)
 
 static bool as_bound(const expr *e, bound *b)
 {
-    if (e->kind != E_BINARY || e->op < OP_EQ || e->op > OP_GE || e->op == OP_NE)
+    if (e->kind != E_BINARY || e->op < BIN_EQ || e->op > BIN_GE || e->op == BIN_NE)
         return false;
     double v;
     int op = e->op;
@@ -1312,7 +1312,7 @@ static bool as_bound(const expr *e, bound *b)
         const_value(e->a, &v);
         b->x = e->b;
         /* 5 < x is x > 5 */
-        op = op == OP_LT ? OP_GT : op == OP_LE ? OP_GE : op == OP_GT ? OP_LT : op == OP_GE ? OP_LE : op;
+        op = op == BIN_LT ? BIN_GT : op == BIN_LE ? BIN_GE : op == BIN_GT ? BIN_LT : op == BIN_GE ? BIN_LE : op;
     } else {
         return false;
     }
@@ -1320,11 +1320,11 @@ static bool as_bound(const expr *e, bound *b)
     b->hi = INFINITY;
     b->lo_in = b->hi_in = false;
     switch (op) {
-    case OP_EQ: b->lo = b->hi = v; b->lo_in = b->hi_in = true; break;
-    case OP_LT: b->hi = v; break;
-    case OP_LE: b->hi = v; b->hi_in = true; break;
-    case OP_GT: b->lo = v; break;
-    case OP_GE: b->lo = v; b->lo_in = true; break;
+    case BIN_EQ: b->lo = b->hi = v; b->lo_in = b->hi_in = true; break;
+    case BIN_LT: b->hi = v; break;
+    case BIN_LE: b->hi = v; b->hi_in = true; break;
+    case BIN_GT: b->lo = v; break;
+    case BIN_GE: b->lo = v; b->lo_in = true; break;
     default: return false;
     }
     return true;
@@ -1354,13 +1354,13 @@ static bool implies(const expr *p, const expr *q)
         return false;
     if (expr_equal(p, q))
         return true;
-    if (is_op(p, OP_OR))
+    if (is_op(p, BIN_OR))
         return implies(p->a, q) && implies(p->b, q);
-    if (is_op(q, OP_AND))
+    if (is_op(q, BIN_AND))
         return implies(p, q->a) && implies(p, q->b);
-    if (is_op(q, OP_OR) && (implies(p, q->a) || implies(p, q->b)))
+    if (is_op(q, BIN_OR) && (implies(p, q->a) || implies(p, q->b)))
         return true;
-    if (is_op(p, OP_AND))
+    if (is_op(p, BIN_AND))
         return implies(p->a, q) || implies(p->b, q);
     bound bp, bq;
     if (as_bound(p, &bp) && as_bound(q, &bq) && expr_equal(bp.x, bq.x))
@@ -1696,7 +1696,7 @@ static void required_older(const expr *e, const expr **out, int *n, int max)
 {
     if (!e)
         return;
-    if (is_op(e, OP_AND)) {
+    if (is_op(e, BIN_AND)) {
         required_older(e->a, out, n, max);
         required_older(e->b, out, n, max);
     } else if (e->kind == E_OLDER && *n < max) {

@@ -78,8 +78,8 @@ typedef enum {
     E_IF,            /* if a then b else c */
 } expr_kind;
 
-typedef enum { OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_EQ, OP_NE, OP_LT, OP_LE,
-               OP_GT, OP_GE, OP_AND, OP_OR, OP_DEFAULT } binop;
+typedef enum { BIN_ADD, BIN_SUB, BIN_MUL, BIN_DIV, BIN_EQ, BIN_NE, BIN_LT, BIN_LE,
+               BIN_GT, BIN_GE, BIN_AND, BIN_OR, BIN_DEFAULT } binop;
 
 typedef enum { TT_STARTS, TT_ENDS, TT_CONTAINS } text_test;
 

@@ -507,15 +507,15 @@ output
 
 expr
     : IF expr THEN expr ELSE expr       { $$ = mk_node(pc, E_IF, @$, $2, $4, $6); }
-    | expr OR expr                      { $$ = mk_bin(pc, OP_OR, @$, $1, $3); }
-    | expr AND expr                     { $$ = mk_bin(pc, OP_AND, @$, $1, $3); }
+    | expr OR expr                      { $$ = mk_bin(pc, BIN_OR, @$, $1, $3); }
+    | expr AND expr                     { $$ = mk_bin(pc, BIN_AND, @$, $1, $3); }
     | NOT expr                          { $$ = mk_node(pc, E_NOT, @$, $2, NULL, NULL); }
-    | expr EQ expr                      { $$ = mk_bin(pc, OP_EQ, @$, $1, $3); }
-    | expr NE expr                      { $$ = mk_bin(pc, OP_NE, @$, $1, $3); }
-    | expr LT expr                      { $$ = mk_bin(pc, OP_LT, @$, $1, $3); }
-    | expr LE expr                      { $$ = mk_bin(pc, OP_LE, @$, $1, $3); }
-    | expr GT expr                      { $$ = mk_bin(pc, OP_GT, @$, $1, $3); }
-    | expr GE expr                      { $$ = mk_bin(pc, OP_GE, @$, $1, $3); }
+    | expr EQ expr                      { $$ = mk_bin(pc, BIN_EQ, @$, $1, $3); }
+    | expr NE expr                      { $$ = mk_bin(pc, BIN_NE, @$, $1, $3); }
+    | expr LT expr                      { $$ = mk_bin(pc, BIN_LT, @$, $1, $3); }
+    | expr LE expr                      { $$ = mk_bin(pc, BIN_LE, @$, $1, $3); }
+    | expr GT expr                      { $$ = mk_bin(pc, BIN_GT, @$, $1, $3); }
+    | expr GE expr                      { $$ = mk_bin(pc, BIN_GE, @$, $1, $3); }
     | expr IN set                       { $$ = mk_set(pc, E_IN, @$, $1, &$3, false, 0); }
     | expr IN set IGNORING word         { $$ = mk_set(pc, E_IN, @$, $1, &$3, false, nocase(pc, &$5)); }
     | expr NOTIN set                    { $$ = mk_set(pc, E_IN, @$, $1, &$3, true, 0); }
@@ -539,11 +539,11 @@ expr
     | expr CONTAINS text_rhs IGNORING word
                                         { $$ = mk_text(pc, TT_CONTAINS, @$, $1, $3, nocase(pc, &$5)); }
     | expr OLDER word expr              { expect_word(pc, &$3, "than"); $$ = mk_node(pc, E_OLDER, @$, $1, $4, NULL); }
-    | expr QQ expr                      { $$ = mk_bin(pc, OP_DEFAULT, @$, $1, $3); }
-    | expr PLUS expr                    { $$ = mk_bin(pc, OP_ADD, @$, $1, $3); }
-    | expr MINUS expr                   { $$ = mk_bin(pc, OP_SUB, @$, $1, $3); }
-    | expr STAR expr                    { $$ = mk_bin(pc, OP_MUL, @$, $1, $3); }
-    | expr SLASH expr                   { $$ = mk_bin(pc, OP_DIV, @$, $1, $3); }
+    | expr QQ expr                      { $$ = mk_bin(pc, BIN_DEFAULT, @$, $1, $3); }
+    | expr PLUS expr                    { $$ = mk_bin(pc, BIN_ADD, @$, $1, $3); }
+    | expr MINUS expr                   { $$ = mk_bin(pc, BIN_SUB, @$, $1, $3); }
+    | expr STAR expr                    { $$ = mk_bin(pc, BIN_MUL, @$, $1, $3); }
+    | expr SLASH expr                   { $$ = mk_bin(pc, BIN_DIV, @$, $1, $3); }
     | MINUS expr %prec UMINUS           { $$ = mk_neg(pc, @$, $2); }
     | PLUS expr %prec UMINUS            { $$ = $2; $$->loc = @$; }
     | primary

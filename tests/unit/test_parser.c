@@ -11,9 +11,9 @@
 /* ---- expressions as S-expressions ---------------------------------------------- */
 
 static const char *const binop_names[] = {
-    [OP_ADD] = "+", [OP_SUB] = "-", [OP_MUL] = "*", [OP_DIV] = "/", [OP_EQ] = "=",
-    [OP_NE] = "!=", [OP_LT] = "<", [OP_LE] = "<=", [OP_GT] = ">", [OP_GE] = ">=",
-    [OP_AND] = "and", [OP_OR] = "or", [OP_DEFAULT] = "??",
+    [BIN_ADD] = "+", [BIN_SUB] = "-", [BIN_MUL] = "*", [BIN_DIV] = "/", [BIN_EQ] = "=",
+    [BIN_NE] = "!=", [BIN_LT] = "<", [BIN_LE] = "<=", [BIN_GT] = ">", [BIN_GE] = ">=",
+    [BIN_AND] = "and", [BIN_OR] = "or", [BIN_DEFAULT] = "??",
 };
 static const char *const unit_names[] = {
     [DU_MINUTE] = "minute", [DU_HOUR] = "hour", [DU_DAY] = "day", [DU_WEEK] = "week",

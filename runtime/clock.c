@@ -1,0 +1,107 @@
+/*
+ * clock.c - hand-off and cadence evaluation, and business-time values.
+ *
+ * Every rule here is the one docs/language.md states; when in doubt, the
+ * document is right and this file is wrong. Wall-clock windows are plain
+ * microsecond arithmetic; business windows go through the calendar, whose
+ * cost does not depend on the length of the interval.
+ */
+#include "clock.h"
+
+static const sla_value unset = {.null = 1};
+
+static sla_value time_value(int64_t t)
+{
+    return (sla_value){.i = t};
+}
+
+sla_value clk_add(const sla_calendar *cal, int64_t t, const sla_value *d, int sign)
+{
+    if (d->null || !cal)
+        return unset;
+    int64_t amount = sign < 0 ? -d->i : d->i;
+    if (amount < 0)
+        return unset;
+    return time_value(d->len == 1 ? cal_add_days(cal, t, amount) : cal_add(cal, t, amount));
+}
+
+sla_value clk_between(const sla_calendar *cal, int64_t a, int64_t b)
+{
+    if (!cal)
+        return unset;
+    return (sla_value){.i = cal_between(cal, a, b)};
+}
+
+int64_t clk_business_us(const sla_calendar *cal, int64_t t, const sla_value *d)
+{
+    if (d->len != 1)
+        return d->i;
+    return cal_between(cal, cal_next_open(cal, t), cal_add_days(cal, t, d->i));
+}
+
+void clk_handoff(const sla_handoff *h, const sla_calendar *cal, int64_t now,
+                 const sla_value *in, sla_value *out)
+{
+    const sla_value *start = &in[0], *stop = &in[1], *wall = &in[2], *bus = &in[3];
+    int64_t stage = in[4].i;
+    out[0] = out[1] = out[2] = unset;
+    if (start->null || in[4].null || stage < h->stage || (h->until >= 0 && stage >= h->until))
+        return;
+    sla_value due;
+    if (!wall->null)
+        due = time_value(start->i + wall->i);
+    else if (!bus->null)
+        due = clk_add(cal, start->i, bus, 1);
+    else
+        return;
+    if (due.null)
+        return;
+    int status;
+    if (!stop->null)
+        status = stop->i <= due.i ? HS_MET : HS_BREACHED;
+    else
+        status = now > due.i ? HS_BREACHED : HS_PENDING;
+    out[0] = (sla_value){.i = status};
+    out[1] = due;
+    out[2] = (sla_value){.i = (stop->null ? now : stop->i) - start->i};
+}
+
+void clk_cadence(const sla_cadence *c, const sla_calendar *cal, int64_t now,
+                 const sla_value *in, sla_value *out)
+{
+    const sla_value *start = &in[0], *count = &in[1], *touches = &in[2];
+    const sla_value *wall = &in[3], *bus = &in[4];
+    int64_t stage = in[5].i;
+    out[0] = out[1] = out[2] = unset;
+    if (start->null || in[5].null || touches->null || touches->i < 1 || stage < c->stage ||
+        (c->until >= 0 && stage >= c->until))
+        return;
+    bool business = wall->null;
+    if (business && (bus->null || !cal))
+        return;
+    int64_t period = business ? clk_business_us(cal, start->i, bus) : wall->i;
+    if (period <= 0)
+        return;
+    int64_t elapsed = business ? cal_between(cal, start->i, now) : now - start->i;
+    int64_t n = touches->i, made = count->null ? 0 : count->i;
+    int64_t expected = 0;
+    if (elapsed > 0)
+        expected = elapsed >= period ? n : (int64_t)((__int128)elapsed * n / period);
+    int status;
+    if (made >= n)
+        status = CS_COMPLETE;
+    else if (elapsed > period)
+        status = CS_OVERDUE;
+    else if (made >= expected)
+        status = CS_ON_TRACK;
+    else
+        status = CS_BEHIND;
+    out[0] = (sla_value){.i = status};
+    out[1] = (sla_value){.i = expected};
+    if (made < n) {
+        int64_t k = made < 0 ? 1 : made + 1;
+        int64_t offset = (int64_t)((__int128)period * k / n);
+        out[2] = business ? time_value(cal_add(cal, start->i, offset))
+                          : time_value(start->i + offset);
+    }
+}

@@ -1,0 +1,48 @@
+/*
+ * convert.h - reading CSV cells into values, and writing values out.
+ *
+ * Conversion is strict: a cell is either exactly one value of its field's
+ * type, or empty/missing, or an error with a reason in words an ops person
+ * understands ("`12/31/26` is not a date: expected YYYY-MM-DD or one of
+ * the policy's formats"). Nothing is guessed.
+ */
+#ifndef SLA_CONVERT_H
+#define SLA_CONVERT_H
+
+#include "value.h"
+
+#include "../common/buf.h"
+#include "../common/timefmt.h"
+#include "../common/tz.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct conv_field {
+    vtype type;                  /* VT_INT .. VT_DURATION */
+    bool optional;
+    const char *const *missing;  /* tokens that mean "empty" (case-insensitive) */
+    int nmissing;
+    const timefmt *formats;      /* tried after ISO 8601, in order */
+    int nformats;
+    const tz_zone *zone;         /* for times written without an offset */
+} conv_field;
+
+/* Converts cell[0..len). On success returns NULL and sets *out (unset for
+ * an empty or missing cell of an optional field; "" for a non-optional
+ * text field). Text values point into cell. On failure returns the reason,
+ * formatted into err. */
+const char *conv_cell(const conv_field *f, const char *cell, size_t len, sla_value *out,
+                      char *err, size_t errlen);
+
+/* Appends v as output text. Unset values write nothing, except statuses,
+ * which write "n/a". Times are written in zone as ISO 8601 with the offset
+ * ("2026-11-02T09:30:00-05:00", "Z" for UTC); durations as H:MM:SS
+ * (hours may exceed 24; a minus sign if negative); money with at least two
+ * decimals ("1234.50"); numbers in the shortest form that reads back
+ * exactly; bools as true/false. Stages and classes are written by name:
+ * names[i]. */
+void fmt_value(buf *out, vtype t, const sla_value *v, const tz_zone *zone,
+               const char *const *names);
+
+#endif

@@ -1,0 +1,66 @@
+/*
+ * csv.h - a streaming RFC 4180 reader for CRM exports.
+ *
+ * Reads from a file descriptor in large blocks and hands out one record at
+ * a time as slices of its own buffer: no per-field allocation, no copies
+ * for fields without escaped quotes. Accepts a UTF-8 byte order mark, LF,
+ * CRLF or lone CR line ends (also inside quoted fields, kept as written),
+ * a missing final newline, quoted fields with commas, `""` escapes and
+ * newlines. Refuses, with a message and the line, what it cannot read
+ * exactly: a quote in the middle of an unquoted field, text after a
+ * closing quote, a quote left open at the end of the file, a NUL byte, a
+ * record larger than CSV_MAX_RECORD. UTF-16 input is refused at the start
+ * with a message that says so.
+ *
+ * Memory stays flat: the buffer holds at least one whole record and grows
+ * only for a record larger than it.
+ */
+#ifndef SLA_CSV_H
+#define SLA_CSV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum { CSV_MAX_RECORD = 64 << 20, CSV_MAX_FIELDS = 4096 };
+
+typedef struct csv_field {
+    const char *p;        /* the field's bytes, unquoted and unescaped */
+    uint32_t len;
+    bool quoted;          /* it was written in quotes */
+} csv_field;
+
+typedef struct csv_record {
+    csv_field *fields;    /* owned by the reader; valid until the next call */
+    int nfields;
+    int64_t line;         /* physical line (1-based) where the record starts */
+    int64_t end_line;     /* physical line where it ends */
+    const char *raw;      /* the record's bytes as written, without its line end */
+    size_t raw_len;
+} csv_record;
+
+typedef enum {
+    CSV_OK,               /* a record was read */
+    CSV_EOF,              /* no more records */
+    CSV_BAD,              /* this record is malformed; csv_error says why; the
+                             reader has skipped it and can go on */
+    CSV_FATAL,            /* the input cannot be read further (I/O error,
+                             unclosed quote at the end, UTF-16) */
+} csv_status;
+
+typedef struct csv_reader csv_reader;
+
+/* Reads from fd (not closed by the reader). name is used in messages. */
+csv_reader *csv_open_fd(int fd, const char *name);
+/* Reads from memory (not copied; must outlive the reader). */
+csv_reader *csv_open_mem(const char *data, size_t len, const char *name);
+void csv_close(csv_reader *r);
+
+csv_status csv_next(csv_reader *r, csv_record *out);
+/* The reason for the last CSV_BAD or CSV_FATAL, and its line. */
+const char *csv_error(const csv_reader *r);
+int64_t csv_error_line(const csv_reader *r);
+/* Bytes consumed so far (for progress). */
+uint64_t csv_offset(const csv_reader *r);
+
+#endif

@@ -1,0 +1,132 @@
+/*
+ * program.h - a compiled policy: bytecode and everything it refers to.
+ *
+ * The compiler builds an sla_program; slab.c writes it to and reads it from
+ * a .slab file; verify.c checks one completely before it may run; vm.c runs
+ * it once per record. It is self-contained: names, sets, the record schema
+ * and the calendar are all inside, so a .slab runs without its source.
+ *
+ * Registers are laid out in regions:
+ *   [0, nfields)            the record's fields, written by the reader
+ *   [nfields, first_temp)   constants (and `now`), written once per run
+ *   [first_temp, nregs)     values computed per record
+ * Instructions write only the last region; the verifier checks it.
+ */
+#ifndef SLA_PROGRAM_H
+#define SLA_PROGRAM_H
+
+#include "value.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum {
+#define OP(name, sig, sem) OP_##name,
+#include "opcodes.h"
+#undef OP
+    OP__COUNT
+} opcode;
+
+typedef struct sla_insn {
+    uint16_t op, a, b, c;
+} sla_insn;
+
+static inline uint32_t insn_target(const sla_insn *i)
+{
+    return (uint32_t)i->b << 16 | i->c;
+}
+
+typedef struct sla_set {
+    vtype type;               /* VT_TEXT, VT_INT, VT_MONEY, VT_BOOL or VT_NUMBER */
+    bool nocase;              /* text compared ignoring ASCII case */
+    uint32_t n;
+    sla_value *items;         /* text items point into the string pool */
+    /* derived on load: an open-addressing table for text and integer sets */
+    uint32_t *slots;          /* index + 1, 0 empty */
+    uint32_t nslots;          /* a power of two */
+} sla_set;
+
+typedef struct sla_field {
+    const char *name;         /* the policy's name */
+    const char *column;       /* the CSV header it reads */
+    vtype type;
+    bool optional;
+    bool used;                /* read by the program (unused columns are skipped) */
+    const char **missing;     /* field and policy-wide null tokens */
+    uint32_t nmissing;
+    const char **formats;     /* field, then policy-wide time formats */
+    uint32_t nformats;
+    const char *zone;         /* NULL: the policy's zone */
+} sla_field;
+
+typedef struct sla_output {
+    const char *header;
+    uint16_t reg;
+} sla_output;
+
+/* Which records a hand-off or cadence applies to. Whether its window is
+ * wall-clock or business time can differ by class: the instruction gets
+ * both, one of them unset. */
+typedef struct sla_handoff {
+    uint16_t stage;           /* applies from this stage ... */
+    int16_t until;            /* ... to before this one (-1: no end) */
+} sla_handoff;
+
+typedef struct sla_cadence {
+    uint16_t stage;
+    int16_t until;            /* -1: no end */
+} sla_cadence;
+
+typedef struct sla_hours {
+    uint8_t weekday;          /* Monday = 0 */
+    uint16_t start, end;      /* minutes after local midnight */
+} sla_hours;
+
+typedef struct sla_program {
+    const char *name;         /* the policy's name */
+    const char *zone;         /* IANA name */
+    uint8_t hash[32];         /* SHA-256 of the .slab payload */
+
+    sla_field *fields;
+    uint32_t nfields;
+    sla_value *consts;        /* registers [nfields, nfields + nconsts) */
+    uint32_t nconsts;
+    uint16_t now_reg;         /* the as-of instant */
+    vtype *reg_types;         /* every register's type */
+    uint32_t nregs;
+    uint32_t first_temp;      /* = nfields + nconsts */
+
+    sla_insn *code;
+    uint32_t *lines;          /* source line of each instruction */
+    uint32_t ncode;
+
+    sla_set *sets;
+    uint32_t nsets;
+    const char **stages;
+    uint32_t nstages;
+    const char **classes;
+    uint32_t nclasses;
+    sla_handoff *handoffs;
+    uint32_t nhandoffs;
+    sla_cadence *cadences;
+    uint32_t ncadences;
+    sla_hours *hours;
+    uint32_t nhours;
+    int64_t *holidays;        /* civil days, sorted */
+    uint32_t nholidays;
+    sla_output *outputs;
+    uint32_t noutputs;
+
+    void *memory;             /* what owns all of the above (an arena) */
+} sla_program;
+
+extern const char *const opcode_names[OP__COUNT];
+extern const char *const opcode_signatures[OP__COUNT];
+extern const char *const opcode_semantics[OP__COUNT];
+extern const char *const vtype_names[VT__COUNT];
+
+/* Frees a program made by the compiler or the loader. */
+void program_free(sla_program *p);
+
+#endif
