@@ -1,30 +1,222 @@
 /*
- * sla.c - the runtime's command line.
+ * sla.c - the runtime's command line: `sla score`, `sla check`.
  *
- * Written against the public interface (include/sla.h) alone, as any
- * program embedding the library would be. `sla check` checks policies;
- * scoring and reports are added with the runtime.
+ * A policy is given as its source (.sla, compiled in memory) or as a
+ * compiled .slab file, told apart by the file's first bytes, not its name.
+ * A .slab is verified completely before anything runs.
  */
 #include "sla.h"
+
+#include "../common/timefmt.h"
+#include "../common/tz.h"
+#include "../common/xalloc.h"
+#include "../compiler/compile.h"
+#include "../runtime/score.h"
+#include "../runtime/slab.h"
+#include "../runtime/vm.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 static const char usage[] =
     "Usage: sla COMMAND [ARG]...\n"
-    "Run SLA policies (.sla files) over CRM lead exports.\n"
+    "Run SLA policies over CRM lead exports.\n"
     "\n"
     "Commands:\n"
-    "  check POLICY...   check policies and print their mistakes (as slac --check)\n"
+    "  score POLICY INPUT [OPTION]...   score every row of INPUT (a CSV file, or -\n"
+    "                                   for standard input) with POLICY\n"
+    "  check POLICY...                  check policies (as slac --check)\n"
     "\n"
-    "Options:\n"
-    "  -h, --help        show this help and exit\n"
-    "  --version         show the version and exit\n"
+    "POLICY is a policy (.sla) or a compiled policy (.slab, from slac -o).\n"
     "\n"
-    "Scoring (`sla score`) and quota reports (`sla report`) are not part of\n"
-    "this version yet.\n";
+    "Options of score:\n"
+    "  -o, --output FILE    write the results to FILE (written whole or not at\n"
+    "                       all); default: standard output\n"
+    "  --format FORMAT      csv (default) or jsonl (one JSON object a line)\n"
+    "  --as-of TIME         the instant the SLA clock is read at, ISO 8601\n"
+    "                       (2026-11-01T00:00:00Z; without an offset, in the\n"
+    "                       policy's time zone); default: now\n"
+    "  --rejects FILE       write bad rows to FILE (CSV: line, column, reason,\n"
+    "                       row) and go on; without it the first bad row stops\n"
+    "                       the run\n"
+    "  -q, --quiet          no summary on standard error\n"
+    "\n"
+    "  -h, --help           show this help and exit\n"
+    "  --version            show the version and exit\n"
+    "\n"
+    "Exit status: 0 success; 1 bad input (a policy with errors, a bad row\n"
+    "without --rejects, a missing column); 2 usage or input/output error.\n";
+
+static int read_file(const char *path, char **data, size_t *len)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "sla: cannot open %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    size_t cap = 1 << 16, n = 0;
+    char *bytes = xmalloc(cap);
+    size_t got;
+    while ((got = fread(bytes + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap)
+            bytes = xrealloc(bytes, cap *= 2);
+    }
+    int failed = ferror(f);
+    if (f != stdin)
+        fclose(f);
+    if (failed) {
+        fprintf(stderr, "sla: cannot read %s\n", path);
+        free(bytes);
+        return -1;
+    }
+    *data = bytes;
+    *len = n;
+    return 0;
+}
+
+/* Compiles or loads a policy; diagnostics and errors go to stderr. */
+static sla_program *load_policy(const char *path, int *status)
+{
+    char *data;
+    size_t len;
+    if (read_file(path, &data, &len) < 0) {
+        *status = 2;
+        return NULL;
+    }
+    sla_program *p = NULL;
+    if (len >= SLAB_MAGIC_SIZE && memcmp(data, SLAB_MAGIC, SLAB_MAGIC_SIZE) == 0) {
+        char err[300];
+        p = slab_read(data, len, err, sizeof err);
+        if (!p) {
+            fprintf(stderr, "sla: %s: %s\n", path, err);
+            *status = 1;
+        } else {
+            vm_prepare(p);
+        }
+    } else {
+        src_file f;
+        const char *text = data;
+        size_t n = len;
+        if (n >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+            text += 3;
+            n -= 3;
+        }
+        src_file_init(&f, path, text, n);
+        diag_set d;
+        diag_set_init(&d);
+        p = compile_source(&f, &d);
+        diag_sort(&d);
+        diag_render_text(&d, stderr, isatty(STDERR_FILENO) && !getenv("NO_COLOR"));
+        if (!p)
+            *status = 1;
+        diag_set_free(&d);
+        src_file_free(&f);
+    }
+    free(data);
+    return p;
+}
+
+/* --as-of: an ISO 8601 instant, in the policy's zone if it has no offset. */
+static int parse_as_of(const char *s, const char *zone, int64_t *out)
+{
+    civil_time t;
+    const char *why = timefmt_parse_iso(s, strlen(s), &t);
+    if (why) {
+        fprintf(stderr, "sla: --as-of %s: %s (write it as 2026-11-01T00:00:00Z)\n", s, why);
+        return -1;
+    }
+    int64_t local = civil_to_days(t.year, t.month, t.day) * 86400 + t.hour * 3600 +
+                    t.minute * 60 + t.second;
+    int64_t utc;
+    if (t.has_offset) {
+        utc = local - t.offset_seconds;
+    } else {
+        char err[200];
+        tz_zone *z = tz_load(zone, err, sizeof err);
+        if (!z) {
+            fprintf(stderr, "sla: time zone \"%s\": %s\n", zone, err);
+            return -1;
+        }
+        utc = tz_local_to_utc(z, local);
+        tz_free(z);
+    }
+    *out = utc * 1000000 + t.nanos / 1000;
+    return 0;
+}
+
+static int score(int argc, char **argv)
+{
+    const char *policy = NULL, *input = NULL, *as_of = NULL;
+    score_options o = {0};
+    bool quiet = false;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+        if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && next) {
+            o.output = argv[++i];
+        } else if (!strcmp(a, "--format") && next) {
+            const char *f = argv[++i];
+            if (!strcmp(f, "jsonl"))
+                o.jsonl = true;
+            else if (strcmp(f, "csv")) {
+                fprintf(stderr, "sla: unknown format '%s': use csv or jsonl\n", f);
+                return 2;
+            }
+        } else if (!strcmp(a, "--as-of") && next) {
+            as_of = argv[++i];
+        } else if (!strcmp(a, "--rejects") && next) {
+            o.rejects = argv[++i];
+        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            quiet = true;
+        } else if (a[0] == '-' && a[1] && strcmp(a, "-") != 0) {
+            fprintf(stderr, "sla score: unknown option or missing value: '%s'\nTry 'sla --help'.\n", a);
+            return 2;
+        } else if (!policy) {
+            policy = a;
+        } else if (!input) {
+            input = a;
+        } else {
+            fprintf(stderr, "sla score: unexpected argument '%s'\nTry 'sla --help'.\n", a);
+            return 2;
+        }
+    }
+    if (!policy || !input) {
+        fprintf(stderr, "sla score: give a policy and an input: sla score POLICY INPUT\n");
+        return 2;
+    }
+    int status = 0;
+    sla_program *p = load_policy(policy, &status);
+    if (!p)
+        return status;
+    if (as_of) {
+        if (parse_as_of(as_of, p->zone, &o.as_of) < 0) {
+            program_free(p);
+            return 2;
+        }
+    } else {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        o.as_of = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+    }
+    o.input = input;
+    score_stats st;
+    status = score_file(p, &o, &st);
+    if (!quiet && o.rejects) {
+        /* Every row read is either scored or rejected. */
+        fprintf(stderr, "sla: %lld row%s read: %lld scored, %lld rejected", (long long)st.read,
+                st.read == 1 ? "" : "s", (long long)st.scored, (long long)st.rejected);
+        if (st.rejected)
+            fprintf(stderr, " (see %s)", o.rejects);
+        fputc('\n', stderr);
+    }
+    program_free(p);
+    return status;
+}
 
 static void print_diagnostic(const sla_diagnostic *d, void *user)
 {
@@ -44,29 +236,9 @@ static int check(int argc, char **argv)
     }
     int status = 0;
     for (int i = 0; i < argc; i++) {
-        FILE *f = fopen(argv[i], "rb");
-        if (!f) {
-            fprintf(stderr, "sla: cannot open %s: %s\n", argv[i], strerror(errno));
-            status = 2;
-            continue;
-        }
-        size_t cap = 1 << 16, n = 0;
-        char *text = malloc(cap);
-        size_t got;
-        while (text && (got = fread(text + n, 1, cap - n, f)) > 0) {
-            n += got;
-            if (n == cap) {
-                char *bigger = realloc(text, cap *= 2);
-                if (!bigger)
-                    free(text);
-                text = bigger;
-            }
-        }
-        int failed = ferror(f);
-        fclose(f);
-        if (!text || failed) {
-            fprintf(stderr, "sla: cannot read %s\n", argv[i]);
-            free(text);
+        char *text;
+        size_t n;
+        if (read_file(argv[i], &text, &n) < 0) {
             status = 2;
             continue;
         }
@@ -84,21 +256,18 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *cmd = argv[1];
-    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
+    if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
         fputs(usage, stdout);
         return 0;
     }
-    if (strcmp(cmd, "--version") == 0) {
+    if (!strcmp(cmd, "--version")) {
         printf("sla %s\n", sla_version());
         return 0;
     }
-    if (strcmp(cmd, "check") == 0)
+    if (!strcmp(cmd, "score"))
+        return score(argc - 2, argv + 2);
+    if (!strcmp(cmd, "check"))
         return check(argc - 2, argv + 2);
-    if (strcmp(cmd, "score") == 0 || strcmp(cmd, "report") == 0) {
-        fprintf(stderr, "sla: `%s` is not part of this version yet; `sla check` and "
-                        "`slac --check` check policies\n", cmd);
-        return 2;
-    }
     fprintf(stderr, "sla: unknown command '%s'\nTry 'sla --help'.\n", cmd);
     return 2;
 }

@@ -4,12 +4,18 @@
  * `slac --check FILE...` reads each policy, parses and checks it, and
  * reports every mistake at once: gcc-style text on stderr, or JSON or
  * SARIF on stdout for CI. The exit status is what a CI step tests.
+ * `slac POLICY -o FILE.slab` compiles a policy to a verified bytecode
+ * file; `slac --dump POLICY` prints its disassembly.
  */
 #include "sla.h"
 
-#include "../compiler/check.h"
-#include "../parser/parse.h"
+#include "../common/outfile.h"
 #include "../common/xalloc.h"
+#include "../compiler/check.h"
+#include "../compiler/compile.h"
+#include "../compiler/slab.h"
+#include "../parser/parse.h"
+#include "../runtime/vm.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -21,9 +27,15 @@ enum { EXIT_CLEAN = 0, EXIT_ERRORS = 1, EXIT_USAGE = 2 };
 
 static const char usage[] =
     "Usage: slac --check [OPTION]... FILE...\n"
-    "Check SLA policies (.sla files): report every mistake with its place.\n"
+    "       slac POLICY [-o FILE]\n"
+    "       slac --dump POLICY\n"
+    "Check SLA policies (.sla files) and compile them to bytecode (.slab).\n"
     "\n"
     "  --check            check each FILE; `-` reads standard input\n"
+    "  -o FILE            compile POLICY to FILE (default: POLICY with .slab\n"
+    "                     in place of .sla); written whole or not at all\n"
+    "  --dump             print the compiled program, instruction by\n"
+    "                     instruction, with the policy lines they come from\n"
     "  --format FORMAT    how to report: text (default, on standard error),\n"
     "                     json or sarif (SARIF 2.1.0), both on standard output\n"
     "  -Werror            treat warnings as errors\n"
@@ -32,7 +44,7 @@ static const char usage[] =
     "  -h, --help         show this help and exit\n"
     "  --version          show the version and exit\n"
     "\n"
-    "Exit status: 0 when every policy is clean, 1 when a policy has errors\n"
+    "Exit status: 0 when every policy is clean (or compiled), 1 when a policy has errors\n"
     "(or warnings, with -Werror), 2 on a usage or input/output error.\n"
     "\n"
     "The language is described in docs/language.md.\n";
@@ -119,9 +131,60 @@ static void check_one(input *in, arena *a, diag_set *d)
     check_policy(p, a, d);
 }
 
+/* Compiles one policy: to a .slab file, or to a listing with --dump. */
+static int compile_one(const char *path, const char *output, bool dump, const char *color)
+{
+    input in = {.name = path};
+    if (load(&in) < 0)
+        return EXIT_USAGE;
+    const char *text = in.data;
+    size_t len = in.len;
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+        text += 3;
+        len -= 3;
+    }
+    src_file_init(&in.file, strcmp(path, "-") == 0 ? "<stdin>" : path, text, len);
+    diag_set d;
+    diag_set_init(&d);
+    sla_program *p = compile_source(&in.file, &d);
+    diag_sort(&d);
+    diag_render_text(&d, stderr, want_color(color));
+    int rc = p ? EXIT_CLEAN : EXIT_ERRORS;
+    if (p && dump) {
+        vm_disassemble(p, stdout);
+        if (fflush(stdout) != 0)
+            rc = EXIT_USAGE;
+    } else if (p) {
+        char *name = NULL;
+        if (!output) {
+            size_t n = strlen(path);
+            bool sla = n > 4 && strcmp(path + n - 4, ".sla") == 0;
+            name = xmalloc(n + 6);
+            snprintf(name, n + 6, "%.*s.slab", (int)(sla ? n - 4 : n), path);
+            output = strcmp(path, "-") == 0 ? NULL : name;
+        }
+        out_file f;
+        if (out_open(&f, output, "slac") < 0) {
+            rc = EXIT_USAGE;
+        } else {
+            slab_write(p, &f.b);
+            if (out_close(&f, true) < 0)
+                rc = EXIT_USAGE;
+        }
+        free(name);
+    }
+    if (p)
+        program_free(p);
+    diag_set_free(&d);
+    src_file_free(&in.file);
+    free(in.data);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
-    bool check = false, werror = false;
+    bool check = false, werror = false, dump = false;
+    const char *output = NULL;
     const char *color = "auto";
     report_format format = FMT_TEXT;
     input *inputs = xcalloc((size_t)argc, sizeof *inputs);
@@ -136,6 +199,14 @@ int main(int argc, char **argv)
             only_files = true;
         } else if (strcmp(arg, "--check") == 0) {
             check = true;
+        } else if (strcmp(arg, "--dump") == 0) {
+            dump = true;
+        } else if (strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "slac: -o needs a file name\n");
+                return EXIT_USAGE;
+            }
+            output = argv[++i];
         } else if (strcmp(arg, "-Werror") == 0) {
             werror = true;
         } else if (strcmp(arg, "--format") == 0 || strncmp(arg, "--format=", 9) == 0) {
@@ -173,8 +244,14 @@ int main(int argc, char **argv)
         }
     }
     if (!check) {
-        fprintf(stderr, "slac: say what to do: --check FILE...\nTry 'slac --help'.\n");
-        return EXIT_USAGE;
+        if (ninputs != 1) {
+            fprintf(stderr, "slac: %s one policy to compile (or use --check for several)\n"
+                            "Try 'slac --help'.\n", ninputs ? "give only" : "give");
+            return EXIT_USAGE;
+        }
+        int rc = compile_one(inputs[0].name, output, dump, color);
+        free(inputs);
+        return rc;
     }
     if (ninputs == 0) {
         fprintf(stderr, "slac: no policy to check: name one or more .sla files, or - for "

@@ -132,9 +132,10 @@ const char *timefmt_parse_iso(const char *s, size_t n, civil_time *t)
             int sign = s[i++] == '-' ? -1 : 1, oh = 0, om = 0;
             if (!digits(s, n, &i, 2, &oh))
                 return "expected a UTC offset as +hh:mm, +hhmm or +hh";
-            if (i < n && s[i] == ':')
+            bool colon = i < n && s[i] == ':';
+            if (colon)
                 i++;
-            if (i < n && !digits(s, n, &i, 2, &om))
+            if ((colon || i < n) && !digits(s, n, &i, 2, &om))
                 return "expected a UTC offset as +hh:mm, +hhmm or +hh";
             if (oh > 23 || om > 59)
                 return "the UTC offset is out of range";

@@ -30,6 +30,9 @@ typedef struct sla_calendar {
     /* derived by cal_prepare: */
     int64_t week_us;          /* business microseconds in a week without holidays */
     int64_t day_us[7];        /* per weekday */
+    int work_days;            /* weekdays with business hours */
+    int64_t *holiday_us;      /* prefix sums of the holidays' nominal business time; owned */
+    int *holiday_work;        /* prefix counts of holidays on working weekdays; owned */
 } sla_calendar;
 
 /* Derives the totals; call after filling hours and holidays. Returns

@@ -26,6 +26,8 @@ typedef struct conv_field {
     const timefmt *formats;      /* tried after ISO 8601, in order */
     int nformats;
     const tz_zone *zone;         /* for times written without an offset */
+    const char *const *format_names; /* the patterns of formats, as written,
+                                        for messages; NULL: not named */
 } conv_field;
 
 /* Converts cell[0..len). On success returns NULL and sets *out (unset for

@@ -12,7 +12,8 @@
  *                             stage, class, hand-off status, cadence status
  *   I   a register of an integer-held type (int, money, bool, time,
  *       duration, stage, class, statuses); every I in a signature must
- *       have the same type
+ *       have the same type. ADD, SUB, NEG and ABS are arithmetic: the
+ *       verifier allows them only on int, money and duration
  *   x   a register of any type; every x the same type
  *   S   a set (index into the program's sets)
  *   H   a hand-off descriptor; C a cadence descriptor

@@ -1,9 +1,11 @@
 /*
  * program.h - a compiled policy: bytecode and everything it refers to.
  *
- * The compiler builds an sla_program; slab.c writes it to and reads it from
- * a .slab file; verify.c checks one completely before it may run; vm.c runs
- * it once per record. It is self-contained: names, sets, the record schema
+ * The compiler builds an sla_program; compiler/slab_write.c and
+ * runtime/slab_read.c write it to and read it from a .slab file; verify.c
+ * checks one completely before it may run; vm.c runs it once per record.
+ * The program and everything it points to live in one arena, p->memory:
+ * program_free releases it all. It is self-contained: names, sets, the record schema
  * and the calendar are all inside, so a .slab runs without its source.
  *
  * Registers are laid out in regions:
@@ -42,7 +44,7 @@ typedef struct sla_set {
     bool nocase;              /* text compared ignoring ASCII case */
     uint32_t n;
     sla_value *items;         /* text items point into the string pool */
-    /* derived on load: an open-addressing table for text and integer sets */
+    /* built by vm_prepare: an open-addressing table for text and integer sets */
     uint32_t *slots;          /* index + 1, 0 empty */
     uint32_t nslots;          /* a power of two */
 } sla_set;

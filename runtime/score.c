@@ -8,20 +8,16 @@
  * in = rows out + rows rejected always. Without --rejects the first bad
  * row stops the run with its line and reason.
  *
- * An output path that names a regular file (or nothing yet) is written
- * through a temporary file in the same directory and renamed into place
- * only after the last row, so an interrupted or failed run never leaves a
- * partial file in place of the old one. Anything else (a FIFO, a device
- * such as /dev/stdout) is written directly.
+ * Output files are written whole or not at all (common/outfile.c).
  */
 #include "score.h"
 
-#include "calendar.h"
-#include "convert.h"
 #include "csv.h"
+#include "session.h"
 #include "vm.h"
 
 #include "../common/buf.h"
+#include "../common/outfile.h"
 #include "../common/suggest.h"
 #include "../common/xalloc.h"
 
@@ -33,91 +29,6 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-enum { FLUSH_AT = 1 << 16 };
-
-typedef struct out_file {
-    const char *path;       /* NULL: standard output */
-    char *tmp;              /* the temporary file being written, or NULL */
-    int fd;
-    buf b;
-} out_file;
-
-static int out_open(out_file *f, const char *path)
-{
-    memset(f, 0, sizeof *f);
-    buf_init(&f->b);
-    f->path = path;
-    if (!path) {
-        f->fd = STDOUT_FILENO;
-        return 0;
-    }
-    struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        f->fd = open(path, O_WRONLY);
-        if (f->fd < 0) {
-            fprintf(stderr, "sla: cannot write %s: %s\n", path, strerror(errno));
-            return -1;
-        }
-        return 0;
-    }
-    size_t n = strlen(path);
-    f->tmp = xmalloc(n + 16);
-    snprintf(f->tmp, n + 16, "%s.tmpXXXXXX", path);
-    f->fd = mkstemp(f->tmp);
-    if (f->fd < 0) {
-        fprintf(stderr, "sla: cannot write %s: %s\n", path, strerror(errno));
-        free(f->tmp);
-        f->tmp = NULL;
-        return -1;
-    }
-    /* mkstemp makes the file private; give it the usual permissions. */
-    mode_t mask = umask(0);
-    umask(mask);
-    fchmod(f->fd, 0666 & ~mask);
-    return 0;
-}
-
-static int out_flush(out_file *f)
-{
-    size_t done = 0;
-    while (done < f->b.len) {
-        ssize_t w = write(f->fd, f->b.data + done, f->b.len - done);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            fprintf(stderr, "sla: cannot write %s: %s\n", f->path ? f->path : "standard output",
-                    strerror(errno));
-            return -1;
-        }
-        done += (size_t)w;
-    }
-    buf_reset(&f->b);
-    return 0;
-}
-
-/* Finishes the file: renamed into place if ok, removed otherwise. */
-static int out_close(out_file *f, bool ok)
-{
-    int rc = 0;
-    if (ok)
-        rc = out_flush(f);
-    if (f->tmp) {
-        if (close(f->fd) != 0)
-            rc = -1;
-        if (ok && rc == 0 && rename(f->tmp, f->path) != 0) {
-            fprintf(stderr, "sla: cannot write %s: %s\n", f->path, strerror(errno));
-            rc = -1;
-        }
-        if (!ok || rc != 0)
-            unlink(f->tmp);
-        free(f->tmp);
-    } else if (f->path && f->fd >= 0) {
-        close(f->fd);
-    }
-    buf_free(&f->b);
-    return rc;
-}
 
 /* ---- CSV and JSON text ---------------------------------------------------------- */
 
@@ -148,22 +59,13 @@ static void json_text(buf *b, const char *s, size_t n)
 
 /* ---- the run --------------------------------------------------------------------- */
 
-typedef struct binding {
-    int column;              /* index in the CSV record, -1 when not read */
-    conv_field conv;
-    timefmt *formats;
-    tz_zone *zone;           /* owned when the field has its own zone */
-} binding;
-
 typedef struct run {
     const sla_program *p;
     const score_options *o;
     const char *name;        /* the input's name in messages */
-    binding *bind;
+    session ses;
+    int *column;             /* by field: its CSV column, or -1 when not read */
     int ncolumns;
-    tz_zone *zone;
-    sla_calendar cal;
-    bool has_cal;
     out_file out, rej;
     bool rejects;
     buf cell;                /* one formatted value */
@@ -186,23 +88,23 @@ static int bind_columns(run *r, const csv_record *header)
     const sla_program *p = r->p;
     r->ncolumns = header->nfields;
     for (uint32_t i = 0; i < p->nfields; i++) {
-        binding *b = &r->bind[i];
-        b->column = -1;
+        int *col = &r->column[i];
+        *col = -1;
         if (!p->fields[i].used)
             continue;
         for (int c = 0; c < header->nfields; c++) {
             if (!same_name(p->fields[i].column, header->fields[c].p, header->fields[c].len))
                 continue;
-            if (b->column >= 0) {
+            if (*col >= 0) {
                 fprintf(stderr, "%s:%lld: column \"%s\" appears twice in the header (columns %d "
                         "and %d); field `%s` cannot tell which to read\n", r->name,
-                        (long long)header->line, p->fields[i].column, b->column + 1, c + 1,
+                        (long long)header->line, p->fields[i].column, *col + 1, c + 1,
                         p->fields[i].name);
                 return 1;
             }
-            b->column = c;
+            *col = c;
         }
-        if (b->column < 0) {
+        if (*col < 0) {
             suggester sg;
             char **names = xcalloc((size_t)header->nfields + 1, sizeof *names);
             suggest_init(&sg, p->fields[i].column);
@@ -221,74 +123,6 @@ static int bind_columns(run *r, const csv_record *header)
             return 1;
         }
     }
-    return 0;
-}
-
-static int prepare_fields(run *r)
-{
-    const sla_program *p = r->p;
-    r->bind = xcalloc(p->nfields ? p->nfields : 1, sizeof *r->bind);
-    for (uint32_t i = 0; i < p->nfields; i++) {
-        const sla_field *f = &p->fields[i];
-        binding *b = &r->bind[i];
-        b->column = -1;
-        b->conv.type = f->type;
-        b->conv.optional = f->optional;
-        b->conv.missing = (const char *const *)f->missing;
-        b->conv.nmissing = (int)f->nmissing;
-        b->formats = xcalloc(f->nformats + 1, sizeof *b->formats);
-        for (uint32_t k = 0; k < f->nformats; k++) {
-            size_t at;
-            if (timefmt_compile(f->formats[k], &b->formats[k], &at)) {
-                fprintf(stderr, "sla: field `%s`: time format \"%s\" is not valid\n", f->name,
-                        f->formats[k]);
-                return 2;
-            }
-        }
-        b->conv.formats = b->formats;
-        b->conv.nformats = (int)f->nformats;
-        b->conv.zone = r->zone;
-        if (f->zone) {
-            char err[160];
-            b->zone = tz_load(f->zone, err, sizeof err);
-            if (!b->zone) {
-                fprintf(stderr, "sla: field `%s`: time zone \"%s\": %s\n", f->name, f->zone, err);
-                return 2;
-            }
-            b->conv.zone = b->zone;
-        }
-    }
-    return 0;
-}
-
-static int prepare_calendar(run *r)
-{
-    const sla_program *p = r->p;
-    if (!p->nhours)
-        return 0;
-    memset(&r->cal, 0, sizeof r->cal);
-    r->cal.zone = r->zone;
-    for (uint32_t i = 0; i < p->nhours; i++) {
-        const sla_hours *h = &p->hours[i];
-        int d = h->weekday, k = r->cal.nhours[d];
-        if (k < CAL_MAX_INTERVALS) {
-            /* keep each day's intervals sorted by start */
-            while (k > 0 && r->cal.hours[d][k - 1].start > h->start) {
-                r->cal.hours[d][k] = r->cal.hours[d][k - 1];
-                k--;
-            }
-            r->cal.hours[d][k] = (cal_interval){h->start, h->end};
-            r->cal.nhours[d]++;
-        }
-    }
-    r->cal.nholidays = (int)p->nholidays;
-    r->cal.holidays = xmalloc((p->nholidays + 1) * sizeof *r->cal.holidays);
-    memcpy(r->cal.holidays, p->holidays, p->nholidays * sizeof *p->holidays);
-    if (!cal_prepare(&r->cal)) {
-        fprintf(stderr, "sla: the policy's business hours give no working time\n");
-        return 2;
-    }
-    r->has_cal = true;
     return 0;
 }
 
@@ -322,7 +156,7 @@ static void write_row(run *r, const sla_value *regs)
         vtype t = p->reg_types[o->reg];
         const sla_value *v = &regs[o->reg];
         buf_reset(&r->cell);
-        fmt_value(&r->cell, t, v, r->zone, names_for(p, t));
+        fmt_value(&r->cell, t, v, r->ses.zone, names_for(p, t));
         if (r->o->jsonl) {
             if (i)
                 buf_putc(b, ',');
@@ -363,7 +197,7 @@ static int reject(run *r, const csv_record *rec, int64_t line, const char *colum
     buf_putc(b, ',');
     csv_cell(b, rec->raw ? rec->raw : "", rec->raw ? rec->raw_len : 0);
     buf_putc(b, '\n');
-    if (b->len > FLUSH_AT && out_flush(&r->rej) < 0)
+    if (b->len > OUT_FLUSH_AT && out_flush(&r->rej) < 0)
         return 2;
     return 0;
 }
@@ -386,7 +220,7 @@ static int score_records(run *r, csv_reader *in, score_stats *st)
         return rc;
     write_header(r);
 
-    vm *v = vm_new(p, r->has_cal ? &r->cal : NULL, r->o->as_of);
+    vm *v = vm_new(p, session_calendar(&r->ses), r->o->as_of);
     sla_value *regs = vm_registers(v);
     char err[512];
     for (;;) {
@@ -413,11 +247,10 @@ static int score_records(run *r, csv_reader *in, score_stats *st)
         }
         const char *bad = NULL, *bad_column = NULL;
         for (uint32_t i = 0; i < p->nfields && !bad; i++) {
-            const binding *b = &r->bind[i];
-            if (b->column < 0)
+            if (r->column[i] < 0)
                 continue;
-            const csv_field *f = &rec.fields[b->column];
-            bad = conv_cell(&b->conv, f->p, f->len, &regs[i], err, sizeof err);
+            const csv_field *f = &rec.fields[r->column[i]];
+            bad = conv_cell(&r->ses.conv[i], f->p, f->len, &regs[i], err, sizeof err);
             if (bad)
                 bad_column = p->fields[i].column;
         }
@@ -429,7 +262,7 @@ static int score_records(run *r, csv_reader *in, score_stats *st)
         vm_run(v);
         write_row(r, regs);
         st->scored++;
-        if (r->out.b.len > FLUSH_AT && out_flush(&r->out) < 0) {
+        if (r->out.b.len > OUT_FLUSH_AT && out_flush(&r->out) < 0) {
             rc = 2;
             break;
         }
@@ -449,14 +282,12 @@ int score_file(const sla_program *p, const score_options *o, score_stats *st)
     int fd = -1;
     csv_reader *in = NULL;
 
-    r.zone = tz_load(p->zone, err, sizeof err);
-    if (!r.zone) {
-        fprintf(stderr, "sla: the policy's time zone \"%s\": %s\n", p->zone, err);
+    r.column = xcalloc(p->nfields ? p->nfields : 1, sizeof *r.column);
+    if (session_open(&r.ses, p, err, sizeof err) < 0) {
+        fprintf(stderr, "sla: %s\n", err);
         rc = 2;
         goto done;
     }
-    if ((rc = prepare_fields(&r)) || (rc = prepare_calendar(&r)))
-        goto done;
     fd = strcmp(o->input, "-") == 0 ? STDIN_FILENO : open(o->input, O_RDONLY);
     if (fd < 0) {
         fprintf(stderr, "sla: cannot read %s: %s\n", o->input, strerror(errno));
@@ -464,12 +295,12 @@ int score_file(const sla_program *p, const score_options *o, score_stats *st)
         goto done;
     }
     in = csv_open_fd(fd, r.name);
-    if (out_open(&r.out, o->output) < 0) {
+    if (out_open(&r.out, o->output, "sla") < 0) {
         rc = 2;
         goto done;
     }
     if (r.rejects) {
-        if (out_open(&r.rej, o->rejects) < 0) {
+        if (out_open(&r.rej, o->rejects, "sla") < 0) {
             out_close(&r.out, false);
             rc = 2;
             goto done;
@@ -487,16 +318,8 @@ done:
         csv_close(in);
     if (fd > 2)
         close(fd);
-    if (r.bind) {
-        for (uint32_t i = 0; i < p->nfields; i++) {
-            free(r.bind[i].formats);
-            tz_free(r.bind[i].zone);
-        }
-        free(r.bind);
-    }
-    if (r.has_cal)
-        cal_free(&r.cal);
-    tz_free(r.zone);
+    free(r.column);
+    session_close(&r.ses);
     buf_free(&r.cell);
     return rc;
 }

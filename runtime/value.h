@@ -16,7 +16,10 @@
  *             scratch space)
  *   time      i: microseconds since 1970-01-01T00:00:00Z
  *   duration  i: microseconds (wall clock)
- *   bduration i: microseconds of business time
+ *   bduration i: microseconds of business time; or, when len is 1, a
+ *             number of whole business days (`2 business days` moves by
+ *             days of the calendar, whatever their length). Days and
+ *             microseconds do not mix: such arithmetic gives unset.
  *   stage, class, handoff, cadence   i: an index (stage or class number,
  *             or one of the status enums below)
  */

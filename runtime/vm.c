@@ -17,6 +17,7 @@
 
 #include "clock.h"
 
+#include "../common/arena.h"
 #include "../common/num.h"
 #include "../common/xalloc.h"
 
@@ -119,7 +120,8 @@ void vm_prepare(sla_program *p)
         while (n < s->n * 2)
             n *= 2;
         s->nslots = n;
-        s->slots = xcalloc(n, sizeof *s->slots);
+        /* In the program's own arena: program_free releases it. */
+        s->slots = arena_alloc((arena *)p->memory, n * sizeof *s->slots);
         for (uint32_t i = 0; i < s->n; i++) {
             const sla_value *v = &s->items[i];
             uint64_t h = s->type == VT_TEXT ? hash_bytes(v->s, v->len, s->nocase) : hash_int(v->i);

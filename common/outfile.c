@@ -1,0 +1,93 @@
+/*
+ * outfile.c - write to a temporary file, rename into place when complete.
+ */
+#include "outfile.h"
+
+#include "xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int out_open(out_file *f, const char *path, const char *prog)
+{
+    memset(f, 0, sizeof *f);
+    buf_init(&f->b);
+    f->path = path;
+    f->prog = prog;
+    if (!path) {
+        f->fd = STDOUT_FILENO;
+        return 0;
+    }
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        f->fd = open(path, O_WRONLY);
+        if (f->fd < 0) {
+            fprintf(stderr, "%s: cannot write %s: %s\n", prog, path, strerror(errno));
+            return -1;
+        }
+        return 0;
+    }
+    size_t n = strlen(path);
+    f->tmp = xmalloc(n + 16);
+    snprintf(f->tmp, n + 16, "%s.tmpXXXXXX", path);
+    f->fd = mkstemp(f->tmp);
+    if (f->fd < 0) {
+        fprintf(stderr, "%s: cannot write %s: %s\n", prog, path, strerror(errno));
+        free(f->tmp);
+        f->tmp = NULL;
+        return -1;
+    }
+    /* mkstemp makes the file private; give it the usual permissions. */
+    mode_t mask = umask(0);
+    umask(mask);
+    if (fchmod(f->fd, 0666 & ~mask) != 0) {
+        /* Not fatal: the file is still complete and readable by its owner. */
+    }
+    return 0;
+}
+
+int out_flush(out_file *f)
+{
+    size_t done = 0;
+    while (done < f->b.len) {
+        ssize_t w = write(f->fd, f->b.data + done, f->b.len - done);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            fprintf(stderr, "%s: cannot write %s: %s\n", f->prog,
+                    f->path ? f->path : "standard output", strerror(errno));
+            return -1;
+        }
+        done += (size_t)w;
+    }
+    buf_reset(&f->b);
+    return 0;
+}
+
+int out_close(out_file *f, bool ok)
+{
+    int rc = 0;
+    if (ok)
+        rc = out_flush(f);
+    if (f->tmp) {
+        if (close(f->fd) != 0)
+            rc = -1;
+        if (ok && rc == 0 && rename(f->tmp, f->path) != 0) {
+            fprintf(stderr, "%s: cannot write %s: %s\n", f->prog, f->path, strerror(errno));
+            rc = -1;
+        }
+        if (!ok || rc != 0)
+            unlink(f->tmp);
+        free(f->tmp);
+    } else if (f->path && f->fd >= 0) {
+        if (close(f->fd) != 0)
+            rc = -1;
+    }
+    buf_free(&f->b);
+    return rc;
+}

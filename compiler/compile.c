@@ -1,0 +1,39 @@
+/*
+ * compile.c - parse, check, generate code, verify: one call.
+ *
+ * The verifier runs on what the compiler just made, not only on what is
+ * loaded from a file: a compiler bug then fails loudly at compile time
+ * instead of running a malformed program.
+ */
+#include "compile.h"
+
+#include "check.h"
+#include "emit.h"
+
+#include "../parser/parse.h"
+#include "../runtime/verify.h"
+#include "../runtime/vm.h"
+
+sla_program *compile_source(const src_file *f, diag_set *d)
+{
+    arena a;
+    arena_init(&a);
+    int before = d->errors;
+    policy *p = parse_policy(f, &a, d);
+    check_policy(p, &a, d);
+    sla_program *prog = NULL;
+    if (d->errors == before)
+        prog = emit_program(p, d);
+    arena_free(&a);
+    if (!prog)
+        return NULL;
+    char err[300];
+    if (verify_program(prog, err, sizeof err)) {
+        diag_add(d, f, SEV_ERROR, D_INVALID_VALUE, (src_loc){1, 1, 1, 2},
+                 "internal error: the compiled program does not verify: %s", err);
+        program_free(prog);
+        return NULL;
+    }
+    vm_prepare(prog);
+    return prog;
+}

@@ -1,0 +1,839 @@
+/*
+ * convert.c - reading CSV cells into values, and writing values out.
+ *
+ * Reading is strict and never guesses: a cell is one value of its field's
+ * type, or empty, or an error that quotes the cell and says what was
+ * expected. Writing produces text that reads back to the same value
+ * (conv_cell(fmt_value(x)) == x), which the unit tests check on random
+ * values of every type.
+ *
+ * Decisions that shape the rules:
+ *  - Spaces and tabs around a cell are ignored, except in text, which is
+ *    taken exactly as written. A cell of only spaces and tabs is empty.
+ *    A missing word matches the whole trimmed cell, ignoring ASCII case.
+ *  - Money accepts one currency sign ($, €, £) and thousands grouped by
+ *    commas in threes; the minus may come before or after the sign
+ *    (-$5, $-5). More than four decimals is an error, never rounded.
+ *  - Numbers are decimal only (no NaN, infinity, hex or decimal commas)
+ *    and are read with strtod, which rounds exactly; -0 reads as 0.
+ *  - Times: ISO 8601 first, then the field's formats in order. Digits
+ *    of a second beyond the microsecond are dropped (truncated).
+ *  - Durations: H:MM:SS, H:MM or ISO 8601 (PT4H30M, P1DT2H, P2W), with a
+ *    leading minus for negative; a day is 24 hours. Years and months are
+ *    refused: they have no fixed length.
+ *  - A NULL zone means UTC, for reading and writing.
+ *
+ * Number text goes through the C library, whose decimal point follows
+ * the locale: sla never calls setlocale, but a program embedding libsla
+ * might, so the decimal point is mapped both ways.
+ */
+#include "convert.h"
+
+#include "../common/num.h"
+
+#include <float.h>
+#include <inttypes.h>
+#include <locale.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- messages --------------------------------------------------------------- */
+
+/* The caller's error buffer, filled left to right and always terminated. */
+typedef struct msgbuf {
+    char *p;
+    size_t cap, len;
+} msgbuf;
+
+static void msg_put(msgbuf *m, const char *s, size_t n)
+{
+    if (m->cap == 0)
+        return;
+    size_t room = m->cap - 1 - m->len;
+    if (n > room)
+        n = room;
+    memcpy(m->p + m->len, s, n);
+    m->len += n;
+    m->p[m->len] = '\0';
+}
+
+static void msg_puts(msgbuf *m, const char *s)
+{
+    msg_put(m, s, strlen(s));
+}
+
+static void msg_printf(msgbuf *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void msg_printf(msgbuf *m, const char *fmt, ...)
+{
+    char tmp[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        msg_put(m, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+
+/* Length of the valid UTF-8 sequence at s[0..n), or 0 if there is none
+ * (overlong forms, surrogates and code points past U+10FFFF are invalid). */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    unsigned char c = s[0];
+    if (c < 0x80)
+        return 1;
+    size_t k;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF)
+        k = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        k = 3;
+        if (c == 0xE0)
+            lo = 0xA0;
+        else if (c == 0xED)
+            hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        k = 4;
+        if (c == 0xF0)
+            lo = 0x90;
+        else if (c == 0xF4)
+            hi = 0x8F;
+    } else
+        return 0;
+    if (n < k || s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 2; i < k; i++)
+        if (s[i] < 0x80 || s[i] > 0xBF)
+            return 0;
+    return k;
+}
+
+enum { QUOTE_MAX = 60 };
+
+/* The cell between backticks, for a message: at most QUOTE_MAX bytes, cut
+ * at a character boundary and followed by "..."; control characters and
+ * bytes that are not UTF-8 written as \xNN, so a message is always text. */
+static void msg_cell(msgbuf *m, const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    msg_put(m, "`", 1);
+    for (size_t i = 0; i < n;) {
+        if (i >= QUOTE_MAX) {
+            msg_puts(m, "...");
+            break;
+        }
+        size_t k = utf8_len(u + i, n - i);
+        if (k == 0 || u[i] < 0x20 || u[i] == 0x7F) {
+            msg_printf(m, "\\x%02X", u[i]);
+            i++;
+        } else {
+            msg_put(m, s + i, k);
+            i += k;
+        }
+    }
+    msg_put(m, "`", 1);
+}
+
+/* "`cell` is not <what>: <reason>" */
+static bool not_a(msgbuf *m, const char *s, size_t n, const char *what, const char *reason)
+{
+    msg_cell(m, s, n);
+    msg_printf(m, " is not %s: %s", what, reason);
+    return false;
+}
+
+static const char *const type_names[VT__COUNT] = {
+    [VT_INT] = "int", [VT_NUMBER] = "number", [VT_MONEY] = "money", [VT_BOOL] = "bool",
+    [VT_TEXT] = "text", [VT_TIME] = "time", [VT_DURATION] = "duration",
+    [VT_BDURATION] = "business duration", [VT_STAGE] = "stage", [VT_CLASS] = "class",
+    [VT_HANDOFF] = "hand-off status", [VT_CADENCE] = "cadence status",
+};
+
+static const char *type_name(vtype t)
+{
+    return (int)t >= 0 && t < VT__COUNT ? type_names[t] : "value";
+}
+
+/* ---- small pieces ------------------------------------------------------------ */
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static char lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* s[0..n) equals the NUL-terminated word, ignoring ASCII case. */
+static bool same_word(const char *s, size_t n, const char *word)
+{
+    size_t i = 0;
+    for (; i < n; i++)
+        if (!word[i] || lower(s[i]) != lower(word[i]))
+            return false;
+    return word[i] == '\0';
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return a % b < 0 ? q - 1 : q;
+}
+
+/* The C library's decimal point: '.' unless someone called setlocale. */
+static char decimal_point(void)
+{
+    const char *dp = localeconv()->decimal_point;
+    return dp && dp[0] && !dp[1] ? dp[0] : '.';
+}
+
+/* A decimal number: optional sign, digits with an optional point (at least
+ * one digit in all), an optional exponent. Says whether a point or an
+ * exponent was written. */
+static bool decimal_shape(const char *s, size_t n, bool *point, bool *exponent)
+{
+    size_t i = 0;
+    int mant = 0;
+    *point = *exponent = false;
+    if (i < n && (s[i] == '+' || s[i] == '-'))
+        i++;
+    for (; i < n && is_digit(s[i]); i++)
+        mant++;
+    if (i < n && s[i] == '.') {
+        *point = true;
+        for (i++; i < n && is_digit(s[i]); i++)
+            mant++;
+    }
+    if (mant == 0)
+        return false;
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        *exponent = true;
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-'))
+            i++;
+        int ed = 0;
+        for (; i < n && is_digit(s[i]); i++)
+            ed++;
+        if (ed == 0)
+            return false;
+    }
+    return i == n;
+}
+
+/* ---- the readers, one per type ------------------------------------------------ */
+
+static bool read_int(const char *s, size_t n, sla_value *out, msgbuf *m)
+{
+    int64_t v;
+    bool point, exponent;
+    switch (num_parse_int(s, n, &v)) {
+    case NUM_OK:
+        out->i = v;
+        return true;
+    case NUM_RANGE:
+        msg_cell(m, s, n);
+        msg_printf(m, " is too large for a whole number (the limit is %s)",
+                   s[0] == '-' ? "-9223372036854775808" : "9223372036854775807");
+        return false;
+    default:
+        break;
+    }
+    if (memchr(s, ',', n))
+        return not_a(m, s, n, "a whole number", "thousands separators are not allowed (write 1000, not 1,000)");
+    if (decimal_shape(s, n, &point, &exponent))
+        return not_a(m, s, n, "a whole number",
+                     point ? "it has a decimal point" : "it is written with an exponent");
+    return not_a(m, s, n, "a whole number", "expected digits with an optional sign, such as 42 or -7");
+}
+
+enum { NUMBER_MAX = 400 };
+
+static bool read_number(const char *s, size_t n, sla_value *out, msgbuf *m)
+{
+    bool point, exponent;
+    if (!decimal_shape(s, n, &point, &exponent)) {
+        size_t k = n > 0 && (s[0] == '+' || s[0] == '-');
+        if (memchr(s, ',', n))
+            return not_a(m, s, n, "a number",
+                         "commas are not allowed: write decimals with a point and no thousands separators (1234.5)");
+        if (same_word(s + k, n - k, "nan") || same_word(s + k, n - k, "inf") ||
+            same_word(s + k, n - k, "infinity"))
+            return not_a(m, s, n, "a number", "only finite numbers are allowed");
+        return not_a(m, s, n, "a number", "expected a decimal number such as 3.25, -0.5 or 1e3");
+    }
+    if (n > NUMBER_MAX)
+        return not_a(m, s, n, "a number", "it is too long (more than 400 characters)");
+    char tmp[NUMBER_MAX + 1];
+    memcpy(tmp, s, n);
+    tmp[n] = '\0';
+    char dp = decimal_point();
+    if (dp != '.') {
+        char *p = memchr(tmp, '.', n);
+        if (p)
+            *p = dp;
+    }
+    double d = strtod(tmp, NULL);
+    if (isinf(d)) {
+        msg_cell(m, s, n);
+        msg_puts(m, " is too large for a number (the limit is about 1.8e308)");
+        return false;
+    }
+    out->f = d == 0 ? 0.0 : d;      /* -0 reads as 0 */
+    return true;
+}
+
+/* Bytes of a currency sign at s: $, € or £. */
+static size_t currency_sign(const char *s, size_t n)
+{
+    if (n >= 1 && s[0] == '$')
+        return 1;
+    if (n >= 3 && memcmp(s, "\xE2\x82\xAC", 3) == 0)
+        return 3;
+    if (n >= 2 && memcmp(s, "\xC2\xA3", 2) == 0)
+        return 2;
+    return 0;
+}
+
+static bool read_money(const char *s, size_t n, sla_value *out, msgbuf *m)
+{
+    static const char what[] = "an amount of money";
+    size_t i = 0;
+    bool neg = false, signed_ = false;
+    if (i < n && (s[i] == '-' || s[i] == '+')) {
+        neg = s[i++] == '-';
+        signed_ = true;
+    }
+    size_t sign = currency_sign(s + i, n - i);
+    i += sign;
+    if (sign && !signed_ && i < n && (s[i] == '-' || s[i] == '+'))
+        neg = s[i++] == '-';
+    int64_t v = 0;
+    num_status st = NUM_SYNTAX;
+    if (i < n && s[i] != '-' && s[i] != '+')
+        st = num_parse_money(s + i, n - i, true, &v);
+    switch (st) {
+    case NUM_OK:
+        out->i = neg ? -v : v;
+        return true;
+    case NUM_PRECISION:
+        return not_a(m, s, n, what, "it has more than 4 decimals (money is exact to 0.0001 and is never rounded)");
+    case NUM_RANGE:
+        msg_cell(m, s, n);
+        msg_puts(m, " is too large for an amount of money (the limit is 922337203685477.5807)");
+        return false;
+    default:
+        break;
+    }
+    if (memchr(s, ',', n))
+        return not_a(m, s, n, what, "commas may only group thousands by threes, before the decimal point (1,234.50)");
+    bool point, exponent;
+    if (decimal_shape(s + i, n - i, &point, &exponent) && exponent)
+        return not_a(m, s, n, what, "an exponent is not allowed in an amount of money");
+    return not_a(m, s, n, what, "expected an amount such as 1234.50, -5 or $1,234.50");
+}
+
+static bool read_bool(const char *s, size_t n, sla_value *out, msgbuf *m)
+{
+    static const char *const words[][2] = {
+        {"false", "true"}, {"no", "yes"}, {"n", "y"}, {"0", "1"}, {"f", "t"},
+    };
+    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
+        for (int v = 0; v < 2; v++)
+            if (same_word(s, n, words[k][v])) {
+                out->i = v;
+                return true;
+            }
+    return not_a(m, s, n, "true or false", "expected true/false, yes/no, y/n, t/f or 1/0 (in any case)");
+}
+
+static bool read_text(const char *cell, size_t len, sla_value *out, msgbuf *m)
+{
+    const unsigned char *u = (const unsigned char *)cell;
+    for (size_t i = 0; i < len;) {
+        size_t k = utf8_len(u + i, len - i);
+        if (k == 0) {
+            msg_printf(m, "the cell is not valid UTF-8 text: byte %zu is 0x%02X (save the export as UTF-8)",
+                       i + 1, u[i]);
+            return false;
+        }
+        i += k;
+    }
+    if (len > UINT32_MAX) {
+        msg_puts(m, "the cell is too long for a text value (more than 4 GiB)");
+        return false;
+    }
+    out->s = cell;
+    out->len = (uint32_t)len;
+    return true;
+}
+
+/* timefmt's reasons that start like these mean the cell does not have the
+ * shape tried; any other reason means it had the shape but a part is out
+ * of range (day 30 of February), which is worth saying instead of listing
+ * every accepted form. */
+static bool shape_reason(const char *why)
+{
+    return strncmp(why, "expected", 8) == 0 || strncmp(why, "unexpected", 10) == 0 ||
+           strncmp(why, "the text does not match", 23) == 0;
+}
+
+static bool read_time(const conv_field *f, const char *s, size_t n, sla_value *out, msgbuf *m)
+{
+    civil_time t;
+    const char *why = timefmt_parse_iso(s, n, &t);
+    const char *range_why = why && !shape_reason(why) ? why : NULL;
+    int range_format = -1;
+    for (int k = 0; why && k < f->nformats; k++) {
+        const char *w = timefmt_parse(&f->formats[k], s, n, &t);
+        if (!w)
+            why = NULL;
+        else if (!range_why && !shape_reason(w)) {
+            range_why = w;
+            range_format = k;
+        }
+    }
+    if (why) {
+        msg_cell(m, s, n);
+        if (range_why) {
+            msg_printf(m, " is not a time: %s", range_why);
+            if (range_format >= 0 && f->format_names)
+                msg_printf(m, " (read as %s)", f->format_names[range_format]);
+            return false;
+        }
+        msg_puts(m, " is not a time: expected ISO 8601 (2026-02-24 or 2026-02-24T02:18:00)");
+        if (f->nformats > 0 && f->format_names) {
+            msg_puts(m, " or one of: ");
+            for (int k = 0; k < f->nformats; k++) {
+                if (k)
+                    msg_puts(m, ", ");
+                msg_puts(m, f->format_names[k]);
+            }
+        } else if (f->nformats > 0)
+            msg_printf(m, " or one of the %d time formats of the policy", f->nformats);
+        return false;
+    }
+    int64_t local = civil_to_days(t.year, t.month, t.day) * 86400 + t.hour * 3600 +
+                    t.minute * 60 + t.second;
+    int64_t utc = t.has_offset ? local - t.offset_seconds
+                  : f->zone    ? tz_local_to_utc(f->zone, local)
+                               : local;
+    out->i = utc * US_PER_SEC + t.nanos / 1000;
+    return true;
+}
+
+/* ---- durations ---------------------------------------------------------------- */
+
+#define DUR_LIMIT ((uint64_t)INT64_MAX + 1)   /* the magnitude of INT64_MIN */
+
+/* *acc += count * unit, false past DUR_LIMIT. */
+static bool add_units(uint64_t *acc, uint64_t count, uint64_t unit)
+{
+    if (count > DUR_LIMIT / unit)
+        return false;
+    uint64_t p = count * unit;
+    if (p > DUR_LIMIT - *acc)
+        return false;
+    *acc += p;
+    return true;
+}
+
+/* Digits at s[*i]; saturates at UINT64_MAX, which add_units refuses. */
+static int take_digits(const char *s, size_t n, size_t *i, uint64_t *v)
+{
+    int count = 0;
+    *v = 0;
+    for (; *i < n && is_digit(s[*i]); (*i)++, count++) {
+        unsigned d = (unsigned)(s[*i] - '0');
+        *v = *v > (UINT64_MAX - d) / 10 ? UINT64_MAX : *v * 10 + d;
+    }
+    return count;
+}
+
+/* A fraction at s[*i] (after the point) of a unit of unit_sec seconds, in
+ * microseconds, truncated; digits past the ninth only have to be digits. */
+static bool take_fraction(const char *s, size_t n, size_t *i, uint64_t unit_sec, uint64_t *us)
+{
+    static const uint64_t pow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
+                                     100000000, 1000000000};
+    uint64_t num = 0;
+    int k = 0, all = 0;
+    for (; *i < n && is_digit(s[*i]); (*i)++, all++)
+        if (k < 9) {
+            num = num * 10 + (uint64_t)(s[*i] - '0');
+            k++;
+        }
+    if (all == 0)
+        return false;
+    /* num < 10^9 and unit_sec <= 604800: the product fits easily. */
+    uint64_t x = num * unit_sec;
+    *us = k <= 6 ? x * pow10[6 - k] : x / pow10[k - 6];
+    return true;
+}
+
+static const char dur_expected[] =
+    "expected hours, minutes and seconds as H:MM:SS (36:15:00) or H:MM, or an ISO 8601 "
+    "duration such as PT4H30M";
+static const char dur_too_large[] = "too large";
+
+/* H:MM[:SS[.f]], hours as many digits as needed. */
+static const char *clock_duration(const char *s, size_t n, uint64_t *mag)
+{
+    size_t i = 0;
+    uint64_t h, mi, sec = 0, frac = 0;
+    if (take_digits(s, n, &i, &h) == 0 || i >= n || s[i++] != ':' ||
+        take_digits(s, n, &i, &mi) != 2)
+        return dur_expected;
+    if (i < n && s[i] == ':') {
+        i++;
+        if (take_digits(s, n, &i, &sec) != 2)
+            return dur_expected;
+        if (i < n && s[i] == '.') {
+            i++;
+            if (!take_fraction(s, n, &i, 1, &frac))
+                return dur_expected;
+        }
+    }
+    if (i != n)
+        return dur_expected;
+    if (mi > 59)
+        return "the minutes must be between 00 and 59";
+    if (sec > 59)
+        return "the seconds must be between 00 and 59";
+    *mag = 0;
+    if (!add_units(mag, h, 3600 * US_PER_SEC) || !add_units(mag, mi, 60 * US_PER_SEC) ||
+        !add_units(mag, sec, US_PER_SEC) || !add_units(mag, frac, 1))
+        return dur_too_large;
+    return NULL;
+}
+
+/* ISO 8601: P[nW][nD][T[nH][nM][nS]], each part at most once and in this
+ * order, a fraction (point or comma) only on the last part written. */
+static const char *iso_duration(const char *s, size_t n, uint64_t *mag)
+{
+    static const uint64_t unit_sec[] = {604800, 86400, 3600, 60, 1};
+    size_t i = 1;
+    int last = -1;
+    bool in_time = false, fraction = false;
+    *mag = 0;
+    while (i < n) {
+        if (s[i] == 'T' || s[i] == 't') {
+            if (in_time || fraction)
+                return dur_expected;
+            in_time = true;
+            i++;
+            continue;
+        }
+        if (fraction)
+            return dur_expected;
+        uint64_t v, frac = 0;
+        if (take_digits(s, n, &i, &v) == 0)
+            return dur_expected;
+        size_t frac_at = 0;
+        if (i < n && (s[i] == '.' || s[i] == ',')) {
+            frac_at = ++i;
+            fraction = true;
+            uint64_t skip;
+            if (take_digits(s, n, &i, &skip) == 0)
+                return dur_expected;
+        }
+        if (i >= n)
+            return dur_expected;
+        char d = lower(s[i++]);
+        int part;
+        if (!in_time && (d == 'y' || d == 'm'))
+            return "years and months have no fixed length: write days, as in P30D";
+        if (!in_time)
+            part = d == 'w' ? 0 : d == 'd' ? 1 : -1;
+        else
+            part = d == 'h' ? 2 : d == 'm' ? 3 : d == 's' ? 4 : -1;
+        if (part <= last)
+            return dur_expected;
+        last = part;
+        if (fraction) {
+            size_t j = frac_at;
+            take_fraction(s, n, &j, unit_sec[part], &frac);
+        }
+        if (!add_units(mag, v, unit_sec[part] * US_PER_SEC) || !add_units(mag, frac, 1))
+            return dur_too_large;
+    }
+    if (last < 0 || (in_time && last < 2))
+        return dur_expected;
+    return NULL;
+}
+
+static bool read_duration(const char *s, size_t n, sla_value *out, msgbuf *m)
+{
+    size_t i = 0;
+    bool neg = i < n && s[i] == '-';
+    i += neg;
+    uint64_t mag = 0;
+    const char *why = i < n && (s[i] == 'P' || s[i] == 'p') ? iso_duration(s + i, n - i, &mag)
+                                                            : clock_duration(s + i, n - i, &mag);
+    if (!why && !neg && mag > (uint64_t)INT64_MAX)
+        why = dur_too_large;
+    if (why == dur_too_large) {
+        msg_cell(m, s, n);
+        msg_puts(m, " is too large for a duration (the limit is about 2562047788 hours)");
+        return false;
+    }
+    if (why)
+        return not_a(m, s, n, "a duration", why);
+    out->i = !neg ? (int64_t)mag : mag == DUR_LIMIT ? INT64_MIN : -(int64_t)mag;
+    return true;
+}
+
+/* ---- conv_cell ------------------------------------------------------------------ */
+
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+const char *conv_cell(const conv_field *f, const char *cell, size_t len, sla_value *out,
+                      char *err, size_t errlen)
+{
+    msgbuf m = {err, errlen, 0};
+    if (errlen)
+        err[0] = '\0';
+    out->i = 0;
+    out->len = 0;
+    out->null = 1;
+
+    const char *s = cell;
+    size_t n = len;
+    while (n && is_blank(s[0]))
+        s++, n--;
+    while (n && is_blank(s[n - 1]))
+        n--;
+    int token = -1;
+    for (int k = 0; n && k < f->nmissing && token < 0; k++)
+        if (same_word(s, n, f->missing[k]))
+            token = k;
+    if (n == 0 || token >= 0) {
+        if (f->optional)
+            return NULL;
+        if (f->type == VT_TEXT) {
+            out->s = "";
+            out->null = 0;
+            return NULL;
+        }
+        const char *t = type_name(f->type);
+        msg_printf(&m, "`%s` is required but the cell is empty (", t);
+        if (token >= 0) {
+            msg_cell(&m, s, n);
+            msg_puts(&m, " counts as empty; ");
+        }
+        msg_printf(&m, "write `%s?` if the column may be empty)", t);
+        return errlen ? err : "a value is required but the cell is empty";
+    }
+
+    bool ok;
+    switch (f->type) {
+    case VT_INT: ok = read_int(s, n, out, &m); break;
+    case VT_NUMBER: ok = read_number(s, n, out, &m); break;
+    case VT_MONEY: ok = read_money(s, n, out, &m); break;
+    case VT_BOOL: ok = read_bool(s, n, out, &m); break;
+    case VT_TEXT: ok = read_text(cell, len, out, &m); break;
+    case VT_TIME: ok = read_time(f, s, n, out, &m); break;
+    case VT_DURATION: ok = read_duration(s, n, out, &m); break;
+    default:
+        msg_printf(&m, "a %s cannot be read from a cell", type_name(f->type));
+        ok = false;
+        break;
+    }
+    if (ok) {
+        out->null = 0;
+        return NULL;
+    }
+    out->i = 0;
+    out->len = 0;
+    return errlen ? err : "the cell cannot be read";
+}
+
+/* ---- fmt_value ------------------------------------------------------------------ */
+
+static void put_u64(buf *out, uint64_t v)
+{
+    char tmp[24];
+    char *p = tmp + sizeof tmp;
+    do {
+        *--p = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    buf_put(out, p, (size_t)(tmp + sizeof tmp - p));
+}
+
+static uint64_t magnitude(int64_t v)
+{
+    return v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+}
+
+/* ".dddddd" of a microsecond count below a second, trailing zeros dropped;
+ * nothing for zero. */
+static void put_micros(buf *out, uint64_t us)
+{
+    if (us == 0)
+        return;
+    char tmp[8];
+    int n = 7;
+    tmp[0] = '.';
+    for (int k = 6; k >= 1; k--, us /= 10)
+        tmp[k] = (char)('0' + us % 10);
+    while (tmp[n - 1] == '0')
+        n--;
+    buf_put(out, tmp, (size_t)n);
+}
+
+static void fmt_number(buf *out, double d)
+{
+    if (!isfinite(d))
+        return;
+    if (d == 0) {
+        buf_putc(out, '0');
+        return;
+    }
+    char tmp[40];
+    /* %.15g is the shortest for every normal double that 15 digits can
+     * round-trip; subnormals have fewer significant bits, so start lower. */
+    for (int prec = fabs(d) < DBL_MIN ? 1 : 15; prec <= 17; prec++) {
+        snprintf(tmp, sizeof tmp, "%.*g", prec, d);
+        if (strtod(tmp, NULL) == d)
+            break;
+    }
+    char dp = decimal_point();
+    if (dp != '.') {
+        char *p = strchr(tmp, dp);
+        if (p)
+            *p = '.';
+    }
+    buf_puts(out, tmp);
+}
+
+static void fmt_money(buf *out, int64_t v)
+{
+    uint64_t a = magnitude(v);
+    if (v < 0)
+        buf_putc(out, '-');
+    put_u64(out, a / MONEY_SCALE);
+    unsigned frac = (unsigned)(a % MONEY_SCALE);
+    char tmp[MONEY_DIGITS + 1];
+    int n = MONEY_DIGITS + 1;
+    tmp[0] = '.';
+    for (int k = MONEY_DIGITS; k >= 1; k--, frac /= 10)
+        tmp[k] = (char)('0' + frac % 10);
+    while (n > 3 && tmp[n - 1] == '0')
+        n--;
+    buf_put(out, tmp, (size_t)n);
+}
+
+static void fmt_duration(buf *out, int64_t v)
+{
+    uint64_t a = magnitude(v);
+    uint64_t sec = a / (uint64_t)US_PER_SEC;
+    char tmp[8];
+    if (v < 0)
+        buf_putc(out, '-');
+    put_u64(out, sec / 3600);
+    snprintf(tmp, sizeof tmp, ":%02u:%02u", (unsigned)(sec / 60 % 60), (unsigned)(sec % 60));
+    buf_puts(out, tmp);
+    put_micros(out, a % (uint64_t)US_PER_SEC);
+}
+
+static bool zone_is_utc(const tz_zone *zone)
+{
+    static const char *const names[] = {"UTC", "Etc/UTC", "UCT", "Etc/UCT", "Universal",
+                                        "Etc/Universal", "Zulu", "Etc/Zulu"};
+    if (!zone)
+        return true;
+    const char *name = tz_name(zone);
+    for (size_t k = 0; name && k < sizeof names / sizeof names[0]; k++)
+        if (strcmp(name, names[k]) == 0)
+            return true;
+    return false;
+}
+
+static void fmt_time(buf *out, int64_t us, const tz_zone *zone)
+{
+    int64_t sec = floor_div(us, US_PER_SEC);
+    int64_t frac = us - sec * US_PER_SEC;
+    /* ISO 8601 offsets have no seconds; local mean time before the 1900s
+     * does (New York: -4:56:02). The offset is cut to whole minutes and the
+     * local time shown to match, so the instant stays exact. */
+    int32_t off = zone ? tz_offset_at(zone, sec) : 0;
+    off = off / 60 * 60;
+    int64_t local = sec + off;
+    int64_t days = floor_div(local, 86400);
+    int tod = (int)(local - days * 86400);
+    int y, mo, d;
+    civil_from_days(days, &y, &mo, &d);
+    char tmp[48];
+    snprintf(tmp, sizeof tmp, y >= 0 && y <= 9999 ? "%04d-%02d-%02dT%02d:%02d:%02d"
+                                                  : "%+05d-%02d-%02dT%02d:%02d:%02d",
+             y, mo, d, tod / 3600, tod / 60 % 60, tod % 60);
+    buf_puts(out, tmp);
+    put_micros(out, (uint64_t)frac);
+    if (off == 0 && zone_is_utc(zone)) {
+        buf_putc(out, 'Z');
+        return;
+    }
+    unsigned a = (unsigned)(off < 0 ? -off : off);
+    snprintf(tmp, sizeof tmp, "%c%02u:%02u", off < 0 ? '-' : '+', a / 3600, a / 60 % 60);
+    buf_puts(out, tmp);
+}
+
+void fmt_value(buf *out, vtype t, const sla_value *v, const tz_zone *zone,
+               const char *const *names)
+{
+    static const char *const handoff[HS__COUNT] = {"met", "breached", "pending"};
+    static const char *const cadence[CS__COUNT] = {"on track", "behind", "complete", "overdue"};
+    if (v->null) {
+        if (t == VT_HANDOFF || t == VT_CADENCE)
+            buf_puts(out, "n/a");
+        return;
+    }
+    switch (t) {
+    case VT_INT:
+        if (v->i < 0)
+            buf_putc(out, '-');
+        put_u64(out, magnitude(v->i));
+        break;
+    case VT_NUMBER: fmt_number(out, v->f); break;
+    case VT_MONEY: fmt_money(out, v->i); break;
+    case VT_BOOL: buf_puts(out, v->i ? "true" : "false"); break;
+    case VT_TEXT:
+        if (v->len)
+            buf_put(out, v->s, v->len);
+        break;
+    case VT_TIME: fmt_time(out, v->i, zone); break;
+    case VT_DURATION: fmt_duration(out, v->i); break;
+    case VT_BDURATION:
+        if (v->len == 1) {   /* whole business days (value.h) */
+            if (v->i < 0)
+                buf_putc(out, '-');
+            put_u64(out, magnitude(v->i));
+            buf_puts(out, magnitude(v->i) == 1 ? " business day" : " business days");
+        } else
+            fmt_duration(out, v->i);
+        break;
+    case VT_STAGE:
+    case VT_CLASS:   /* without names (a caller's slip), the number */
+        if (names)
+            buf_puts(out, names[v->i]);
+        else
+            put_u64(out, (uint64_t)v->i);
+        break;
+    case VT_HANDOFF:
+        buf_puts(out, v->i >= 0 && v->i < HS__COUNT ? handoff[v->i] : "n/a");
+        break;
+    case VT_CADENCE:
+        buf_puts(out, v->i >= 0 && v->i < CS__COUNT ? cadence[v->i] : "n/a");
+        break;
+    case VT__COUNT:
+        break;
+    }
+}
