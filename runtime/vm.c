@@ -537,39 +537,72 @@ dispatch:
 #undef B
 #undef C
 
+/* A register operand as the listing shows it: a field by name, a constant
+ * by value. */
+static int operand(const sla_program *p, uint16_t r, char *out, size_t n)
+{
+    if (r < p->nfields)
+        return snprintf(out, n, "r%u:%s", r, p->fields[r].name);
+    if (r == p->now_reg)
+        return snprintf(out, n, "r%u:now", r);
+    if (r < p->first_temp) {
+        const sla_value *k = &p->consts[r - p->nfields];
+        vtype t = p->reg_types[r];
+        if (k->null)
+            return snprintf(out, n, "r%u=unset", r);
+        switch (t) {
+        case VT_NUMBER: return snprintf(out, n, "r%u=%g", r, k->f);
+        case VT_TEXT: return snprintf(out, n, "r%u=\"%.*s\"", r, (int)(k->len > 24 ? 24 : k->len), k->s);
+        case VT_BOOL: return snprintf(out, n, "r%u=%s", r, k->i ? "true" : "false");
+        case VT_STAGE: return snprintf(out, n, "r%u=%s", r, k->i < (int64_t)p->nstages ? p->stages[k->i] : "?");
+        case VT_CLASS: return snprintf(out, n, "r%u=%s", r, k->i < (int64_t)p->nclasses ? p->classes[k->i] : "?");
+        case VT_MONEY: return snprintf(out, n, "r%u=$%.4f", r, (double)k->i / MONEY_SCALE);
+        case VT_BDURATION:
+            if (k->len == 1)
+                return snprintf(out, n, "r%u=%lld business days", r, (long long)k->i);
+            return snprintf(out, n, "r%u=%llds business", r, (long long)(k->i / 1000000));
+        case VT_DURATION: return snprintf(out, n, "r%u=%llds", r, (long long)(k->i / 1000000));
+        default: return snprintf(out, n, "r%u=%lld", r, (long long)k->i);
+        }
+    }
+    return snprintf(out, n, "r%u", r);
+}
+
 void vm_disassemble(const sla_program *p, FILE *out)
 {
     fprintf(out, "; policy \"%s\", time zone %s\n", p->name, p->zone);
-    fprintf(out, "; %u fields r0-r%u, %u constants, %u registers, %u instructions\n",
-            p->nfields, p->nfields ? p->nfields - 1 : 0, p->nconsts, p->nregs, p->ncode);
-    for (uint32_t i = 0; i < p->nfields; i++)
-        fprintf(out, ";   r%-5u %-12s %s%s from \"%s\"\n", i, p->fields[i].name,
-                vtype_names[p->fields[i].type], p->fields[i].optional ? "?" : "",
-                p->fields[i].column);
+    fprintf(out, "; %u fields, %u constants, %u registers, %u instructions\n", p->nfields,
+            p->nconsts, p->nregs, p->ncode);
     uint32_t last_line = 0;
     for (uint32_t pc = 0; pc < p->ncode; pc++) {
         const sla_insn *ip = &p->code[pc];
         const char *sig = opcode_signatures[ip->op];
-        char ops[64] = "";
+        char ops[200] = "";
         size_t n = 0;
         uint16_t v[3] = {ip->a, ip->b, ip->c};
-        for (int k = 0; k < 3 && sig[k]; k++) {
+        for (int k = 0; k < 3 && sig[k] && n < sizeof ops - 1; k++) {
             char ch = sig[k];
             if (ch == '-')
                 continue;
+            if (n)
+                ops[n++] = ' ';
             if (ch == 'j') {
-                n += (size_t)snprintf(ops + n, sizeof ops - n, "%s->%u", n ? " " : "",
-                                      insn_target(ip));
+                n += (size_t)snprintf(ops + n, sizeof ops - n, "->%u", insn_target(ip));
                 break;
             }
-            const char *prefix = ch == 'S' ? "set" : ch == 'H' ? "handoff" : ch == 'C' ? "cadence" : "r";
-            n += (size_t)snprintf(ops + n, sizeof ops - n, "%s%s%u", n ? " " : "", prefix, v[k]);
+            if (ch == 'S' || ch == 'H' || ch == 'C')
+                n += (size_t)snprintf(ops + n, sizeof ops - n, "%s%u",
+                                      ch == 'S' ? "set" : ch == 'H' ? "handoff" : "cadence", v[k]);
+            else
+                n += (size_t)operand(p, v[k], ops + n, sizeof ops - n);
+            if (n >= sizeof ops)
+                n = sizeof ops - 1;
         }
         if (p->lines[pc] != last_line) {
             fprintf(out, "; line %u\n", p->lines[pc]);
             last_line = p->lines[pc];
         }
-        fprintf(out, "%5u  %-11s %-22s ; %s\n", pc, opcode_names[ip->op], ops,
+        fprintf(out, "%5u  %-11s %-34s ; %s\n", pc, opcode_names[ip->op], ops,
                 opcode_semantics[ip->op]);
     }
 }
