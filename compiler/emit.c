@@ -1107,35 +1107,21 @@ static void emit_outputs(emitter *E)
             n++;
         }
         for (int i = 0; i < p->scores.n; i++) {
-            regs[n] = E->score_reg[i];
+            regs[n++] = E->score_reg[i];
             add_output(E, p->scores.v[i]->name.name, 0);
-            n++;
         }
-        if (p->stages.n) {
-            regs[n] = E->stage_reg;
-            add_output(E, "stage", 0);
-            n++;
-        }
-        if (p->classes.n) {
-            regs[n] = E->class_reg;
-            add_output(E, "class", 0);
-            n++;
-        }
-        if (p->handoffs.n) {
-            regs[n] = E->handoff_out;
-            add_output(E, "handoff", 0);
-            n++;
-        }
-        if (p->cadences.n) {
-            regs[n] = E->cadence_out;
-            add_output(E, "cadence", 0);
-            n++;
-        }
-        if (p->recycles.n) {
-            regs[n] = E->recycled;
-            add_output(E, "recycled", 0);
-            n++;
-        }
+        const struct { bool has; int32_t reg; const char *name; } parts[] = {
+            {p->stages.n > 0, E->stage_reg, "stage"},
+            {p->classes.n > 0, E->class_reg, "class"},
+            {p->handoffs.n > 0, E->handoff_out, "handoff"},
+            {p->cadences.n > 0, E->cadence_out, "cadence"},
+            {p->recycles.n > 0, E->recycled, "recycled"},
+        };
+        for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+            if (parts[i].has) {
+                regs[n++] = parts[i].reg;
+                add_output(E, parts[i].name, 0);
+            }
     }
     release(E);
 }
