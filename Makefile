@@ -95,6 +95,8 @@ test-run: $(PROGS) $(TESTS)
 	done; \
 	echo "== golden tests ($(BUILD))"; \
 	tests/run-golden.sh $(BUILD) || status=1; \
+	echo "== sla score golden tests ($(BUILD))"; \
+	tests/run-score.sh $(BUILD) || status=1; \
 	echo "== reference policy against its oracle ($(BUILD))"; \
 	tests/tools/check_reference.sh $(BUILD)/sla || status=1; \
 	echo "== breaking the bundled policies ($(BUILD))"; \

@@ -157,8 +157,18 @@ static int score(int argc, char **argv)
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+        bool takes_value = !strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--format") ||
+                           !strcmp(a, "--as-of") || !strcmp(a, "--rejects");
+        if (takes_value && (!next || (next[0] == '-' && next[1] == '-'))) {
+            fprintf(stderr, "sla score: %s needs a value\nTry 'sla --help'.\n", a);
+            return 2;
+        }
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(usage, stdout);
+            return 0;
+        }
         if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && next) {
-            o.output = argv[++i];
+            o.output = strcmp(argv[++i], "-") == 0 ? NULL : argv[i];
         } else if (!strcmp(a, "--format") && next) {
             const char *f = argv[++i];
             if (!strcmp(f, "jsonl"))
@@ -186,7 +196,8 @@ static int score(int argc, char **argv)
         }
     }
     if (!policy || !input) {
-        fprintf(stderr, "sla score: give a policy and an input: sla score POLICY INPUT\n");
+        fprintf(stderr, "sla score: give a policy and an input: sla score POLICY INPUT\n"
+                        "Try 'sla --help'.\n");
         return 2;
     }
     int status = 0;
@@ -206,7 +217,7 @@ static int score(int argc, char **argv)
     o.input = input;
     score_stats st;
     status = score_file(p, &o, &st);
-    if (!quiet && o.rejects) {
+    if (!quiet && o.rejects && status == 0) {
         /* Every row read is either scored or rejected. */
         fprintf(stderr, "sla: %lld row%s read: %lld scored, %lld rejected", (long long)st.read,
                 st.read == 1 ? "" : "s", (long long)st.scored, (long long)st.rejected);
@@ -230,6 +241,10 @@ static void print_diagnostic(const sla_diagnostic *d, void *user)
 
 static int check(int argc, char **argv)
 {
+    if (argc > 0 && (!strcmp(argv[0], "-h") || !strcmp(argv[0], "--help"))) {
+        fputs(usage, stdout);
+        return 0;
+    }
     if (argc == 0) {
         fprintf(stderr, "sla check: name one or more policies\n");
         return 2;

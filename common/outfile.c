@@ -24,30 +24,44 @@ int out_open(out_file *f, const char *path, const char *prog)
         return 0;
     }
     struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+    bool exists = stat(path, &st) == 0;
+    if (exists && !S_ISREG(st.st_mode)) {
         f->fd = open(path, O_WRONLY);
         if (f->fd < 0) {
             fprintf(stderr, "%s: cannot write %s: %s\n", prog, path, strerror(errno));
+            buf_free(&f->b);
             return -1;
         }
         return 0;
     }
-    size_t n = strlen(path);
+    /* A symbolic link is followed: its target is the file replaced. */
+    char *real = exists ? realpath(path, NULL) : NULL;
+    f->target = real ? real : xstrdup(path);
+    size_t n = strlen(f->target);
     f->tmp = xmalloc(n + 16);
-    snprintf(f->tmp, n + 16, "%s.tmpXXXXXX", path);
+    snprintf(f->tmp, n + 16, "%s.tmpXXXXXX", f->target);
     f->fd = mkstemp(f->tmp);
     if (f->fd < 0) {
         fprintf(stderr, "%s: cannot write %s: %s\n", prog, path, strerror(errno));
         free(f->tmp);
-        f->tmp = NULL;
+        free(f->target);
+        f->tmp = f->target = NULL;
+        buf_free(&f->b);
         return -1;
     }
-    /* mkstemp makes the file private; give it the usual permissions. */
-    mode_t mask = umask(0);
-    umask(mask);
-    if (fchmod(f->fd, 0666 & ~mask) != 0) {
-        /* Not fatal: the file is still complete and readable by its owner. */
+    /* mkstemp makes the file private: keep the old file's permissions, or
+     * give a new one the usual ones. A failure here is not fatal: the file
+     * is still complete and readable by its owner. */
+    mode_t mode;
+    if (exists) {
+        mode = st.st_mode & 07777;
+    } else {
+        mode_t mask = umask(0);
+        umask(mask);
+        mode = 0666 & ~mask;
     }
+    if (fchmod(f->fd, mode) != 0)
+        fprintf(stderr, "%s: note: cannot set the permissions of %s\n", prog, path);
     return 0;
 }
 
@@ -77,13 +91,14 @@ int out_close(out_file *f, bool ok)
     if (f->tmp) {
         if (close(f->fd) != 0)
             rc = -1;
-        if (ok && rc == 0 && rename(f->tmp, f->path) != 0) {
+        if (ok && rc == 0 && rename(f->tmp, f->target) != 0) {
             fprintf(stderr, "%s: cannot write %s: %s\n", f->prog, f->path, strerror(errno));
             rc = -1;
         }
         if (!ok || rc != 0)
             unlink(f->tmp);
         free(f->tmp);
+        free(f->target);
     } else if (f->path && f->fd >= 0) {
         if (close(f->fd) != 0)
             rc = -1;

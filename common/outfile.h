@@ -4,8 +4,10 @@
  * A path naming a regular file (or nothing yet) is written to a temporary
  * file beside it and renamed into place only when the writer says the
  * output is complete, so an interrupted or failed run never leaves a
- * partial file in place of the old one. Anything else (a FIFO, a device
- * such as /dev/stdout or /dev/null) is written directly. Errors are
+ * partial file in place of the old one. The new file keeps the old one's
+ * permissions; a symbolic link is followed (its target is replaced, the
+ * link stays). Anything else (a FIFO, a device such as /dev/stdout or
+ * /dev/null) is written directly. Errors are
  * reported on stderr with the path, prefixed by the program's name.
  */
 #ifndef SLA_OUTFILE_H
@@ -21,6 +23,7 @@ typedef struct out_file {
     const char *path;       /* NULL: standard output */
     const char *prog;       /* for messages: "sla", "slac" */
     char *tmp;              /* the temporary file being written, or NULL */
+    char *target;           /* what it replaces (a link's target), with tmp */
     int fd;
     buf b;                  /* append here; out_flush writes it */
 } out_file;

@@ -237,8 +237,10 @@ static bool read_int(const char *s, size_t n, sla_value *out, msgbuf *m)
         return true;
     case NUM_RANGE:
         msg_cell(m, s, n);
-        msg_printf(m, " is too large for a whole number (the limit is %s)",
-                   s[0] == '-' ? "-9223372036854775808" : "9223372036854775807");
+        if (s[0] == '-')
+            msg_printf(m, " is too small for a whole number (the limit is -9223372036854775808)");
+        else
+            msg_printf(m, " is too large for a whole number (the limit is 9223372036854775807)");
         return false;
     default:
         break;

@@ -213,7 +213,7 @@ static int score_records(run *r, csv_reader *in, score_stats *st)
     }
     if (s != CSV_OK) {
         fprintf(stderr, "%s:%lld: %s\n", r->name, (long long)csv_error_line(in), csv_error(in));
-        return s == CSV_FATAL ? 1 : 1;
+        return 1;
     }
     int rc = bind_columns(r, &rec);
     if (rc)
@@ -223,9 +223,27 @@ static int score_records(run *r, csv_reader *in, score_stats *st)
     vm *v = vm_new(p, session_calendar(&r->ses), r->o->as_of);
     sla_value *regs = vm_registers(v);
     char err[512];
+    /* Empty lines are held back: at the end of the file they are only the
+     * export's trailing line ends and carry nothing; before another row
+     * they are rows with nothing in them, and reported as such. */
+    int64_t blank_lines[64];
+    int nblank = 0;
     for (;;) {
         s = csv_next(in, &rec);
         if (s == CSV_EOF)
+            break;
+        bool blank = s == CSV_OK && rec.nfields == 1 && rec.raw_len == 0 && r->ncolumns > 1;
+        if (blank && nblank < 64) {
+            blank_lines[nblank++] = rec.line;
+            continue;
+        }
+        for (int k = 0; k < nblank && rc == 0; k++) {
+            st->read++;
+            csv_record empty = {.line = blank_lines[k], .raw = "", .raw_len = 0};
+            rc = reject(r, &empty, blank_lines[k], NULL, "the line is empty", st);
+        }
+        nblank = 0;
+        if (rc)
             break;
         st->read++;
         if (s == CSV_FATAL) {
@@ -289,6 +307,12 @@ int score_file(const sla_program *p, const score_options *o, score_stats *st)
         goto done;
     }
     fd = strcmp(o->input, "-") == 0 ? STDIN_FILENO : open(o->input, O_RDONLY);
+    struct stat sb;
+    if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        close(fd);
+        fd = -1;
+        errno = EISDIR;
+    }
     if (fd < 0) {
         fprintf(stderr, "sla: cannot read %s: %s\n", o->input, strerror(errno));
         rc = 2;

@@ -294,7 +294,7 @@ static void int_cells(void **state)
     read_fails(&f, "9223372036854775808",
                "`9223372036854775808` is too large for a whole number (the limit is 9223372036854775807)");
     read_fails(&f, "-9223372036854775809",
-               "`-9223372036854775809` is too large for a whole number (the limit is -9223372036854775808)");
+               "`-9223372036854775809` is too small for a whole number (the limit is -9223372036854775808)");
     read_fails(&f, " 99999999999999999999999 ",
                "`99999999999999999999999` is too large for a whole number (the limit is 9223372036854775807)");
 }
