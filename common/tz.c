@@ -102,25 +102,43 @@ static const char *parse_hms(const char *s, int32_t *out)
     if (*s < '0' || *s > '9')
         return NULL;
     int32_t h = 0, m = 0, sec = 0;
-    while (*s >= '0' && *s <= '9')
+    /* Digits are bounded as they are read: a damaged footer cannot
+     * overflow the sums. */
+    while (*s >= '0' && *s <= '9' && h <= 167)
         h = h * 10 + (*s++ - '0');
     if (*s == ':') {
         s++;
         if (*s < '0' || *s > '9')
             return NULL;
-        while (*s >= '0' && *s <= '9')
+        while (*s >= '0' && *s <= '9' && m <= 59)
             m = m * 10 + (*s++ - '0');
         if (*s == ':') {
             s++;
             if (*s < '0' || *s > '9')
                 return NULL;
-            while (*s >= '0' && *s <= '9')
+            while (*s >= '0' && *s <= '9' && sec <= 59)
                 sec = sec * 10 + (*s++ - '0');
         }
     }
+    if (*s >= '0' && *s <= '9')
+        return NULL;
     if (h > 167 || m > 59 || sec > 59)
         return NULL;
     *out = sign * (h * 3600 + m * 60 + sec);
+    return s;
+}
+
+/* A number of at most four digits. */
+static const char *parse_small(const char *s, int *out)
+{
+    int v = 0, n = 0;
+    while (*s >= '0' && *s <= '9' && n < 4) {
+        v = v * 10 + (*s++ - '0');
+        n++;
+    }
+    if (n == 0 || (*s >= '0' && *s <= '9'))
+        return NULL;
+    *out = v;
     return s;
 }
 
@@ -129,26 +147,18 @@ static const char *parse_date(const char *s, rule_date *d)
     d->time = 7200;
     if (*s == 'J') {
         d->kind = 'J';
-        s++;
-        d->a = 0;
-        while (*s >= '0' && *s <= '9')
-            d->a = d->a * 10 + (*s++ - '0');
-        if (d->a < 1 || d->a > 365)
+        if (!(s = parse_small(s + 1, &d->a)) || d->a < 1 || d->a > 365)
             return NULL;
     } else if (*s == 'M') {
         d->kind = 'M';
-        if (sscanf(s + 1, "%d.%d.%d", &d->a, &d->b, &d->c) != 3 || d->a < 1 || d->a > 12 ||
-            d->b < 1 || d->b > 5 || d->c < 0 || d->c > 6)
+        if (!(s = parse_small(s + 1, &d->a)) || *s != '.' || !(s = parse_small(s + 1, &d->b)) ||
+            *s != '.' || !(s = parse_small(s + 1, &d->c)))
             return NULL;
-        s++;
-        while ((*s >= '0' && *s <= '9') || *s == '.')
-            s++;
+        if (d->a < 1 || d->a > 12 || d->b < 1 || d->b > 5 || d->c > 6)
+            return NULL;
     } else if (*s >= '0' && *s <= '9') {
         d->kind = 'n';
-        d->a = 0;
-        while (*s >= '0' && *s <= '9')
-            d->a = d->a * 10 + (*s++ - '0');
-        if (d->a > 365)
+        if (!(s = parse_small(s, &d->a)) || d->a > 365)
             return NULL;
     } else {
         return NULL;
@@ -283,33 +293,45 @@ static const char *parse_tzif(tz_zone *z, const unsigned char *d, size_t n)
         const unsigned char *p = h + 44;
         const unsigned char *times = p, *idx = p + (size_t)timec * (size_t)timesize;
         const unsigned char *types = idx + timec;
-        z->ntrans = (int)timec;
         z->trans = xmalloc(((size_t)timec + 1) * sizeof *z->trans);
         z->trans_off = xmalloc(((size_t)timec + 1) * sizeof *z->trans_off);
+        z->initial_off = (int32_t)be32(types);
+        z->ntrans = 0;
+        int64_t prev = INT64_MIN;
         for (uint32_t i = 0; i < timec; i++) {
             if (idx[i] >= typec)
                 return "damaged time zone file";
-            z->trans[i] = timesize == 8 ? be64(times + 8 * i) : (int32_t)be32(times + 4 * i);
-            z->trans_off[i] = (int32_t)be32(types + 6 * idx[i]);
-            if (i > 0 && z->trans[i] <= z->trans[i - 1])
+            int64_t t = timesize == 8 ? be64(times + 8 * i) : (int32_t)be32(times + 4 * i);
+            int32_t o = (int32_t)be32(types + 6 * idx[i]);
+            if (t <= prev)
                 return "damaged time zone file (transitions out of order)";
+            prev = t;
+            /* Files also list changes of name or daylight-saving flag
+             * alone; only changes of offset are transitions here. */
+            int32_t before = z->ntrans ? z->trans_off[z->ntrans - 1] : z->initial_off;
+            if (o == before)
+                continue;
+            z->trans[z->ntrans] = t;
+            z->trans_off[z->ntrans] = o;
+            z->ntrans++;
         }
-        z->initial_off = (int32_t)be32(types);
         if (timesize == 8) {
             const unsigned char *foot = h + 44 + body;
             size_t left = n - (size_t)(foot - d);
-            if (left >= 2 && foot[0] == '\n') {
-                const unsigned char *e = memchr(foot + 1, '\n', left - 1);
-                if (e && e > foot + 1) {
-                    char spec[128];
-                    size_t len = (size_t)(e - foot - 1);
-                    if (len < sizeof spec) {
-                        memcpy(spec, foot + 1, len);
-                        spec[len] = '\0';
-                        if (!parse_rule(spec, &z->rule))
-                            return "damaged time zone file (bad rule in its footer)";
-                    }
-                }
+            if (left == 0 || foot[0] != '\n')
+                return "damaged time zone file (no footer)";
+            const unsigned char *e = memchr(foot + 1, '\n', left - 1);
+            if (!e)
+                return "damaged time zone file (its footer is cut short)";
+            size_t len = (size_t)(e - foot - 1);
+            char spec[512];
+            if (len >= sizeof spec)
+                return "damaged time zone file (its footer is too long)";
+            if (len > 0) {
+                memcpy(spec, foot + 1, len);
+                spec[len] = '\0';
+                if (!parse_rule(spec, &z->rule))
+                    return "damaged time zone file (bad rule in its footer)";
             }
         }
         return NULL;
@@ -371,8 +393,18 @@ const char *tz_name(const tz_zone *z)
     return z->name;
 }
 
+/* Instants beyond a few million years are clamped: no zone rule means
+ * anything there, and the arithmetic below must not overflow. */
+#define TZ_LIMIT (INT64_C(1) << 55)
+
+static int64_t clamp(int64_t t)
+{
+    return t < -TZ_LIMIT ? -TZ_LIMIT : t > TZ_LIMIT ? TZ_LIMIT : t;
+}
+
 int32_t tz_offset_at(const tz_zone *z, int64_t t)
 {
+    t = clamp(t);
     if (z->ntrans == 0)
         return z->rule.present ? rule_offset(&z->rule, t) : z->initial_off;
     if (t < z->trans[0])
@@ -396,6 +428,7 @@ int64_t tz_local_to_utc(const tz_zone *z, int64_t local)
      * (transitions are more than two days apart). A time that occurs twice
      * takes the earlier instant; one that never occurs takes the offset in
      * force before the change. */
+    local = clamp(local);
     int32_t before = tz_offset_at(z, local - 86400 - 86400);
     int32_t after = tz_offset_at(z, local + 86400 + 86400);
     int64_t u1 = local - before, u2 = local - after;
@@ -411,6 +444,7 @@ int64_t tz_local_to_utc(const tz_zone *z, int64_t local)
 
 bool tz_next_transition(const tz_zone *z, int64_t after, int64_t *at)
 {
+    after = clamp(after);
     int lo = 0, hi = z->ntrans;
     while (lo < hi) {
         int mid = lo + (hi - lo) / 2;

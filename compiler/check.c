@@ -673,6 +673,11 @@ static sla_type check_arith(checker *c, expr *e, sla_type a, sla_type b)
     switch (e->op) {
     case BIN_ADD:
     case BIN_SUB:
+        if (e->op == BIN_SUB && x == TY_TIME && y == TY_BDURATION) {
+            error(c, D_TYPE, e->loc, "business time can only be added to a time, not taken "
+                  "away; compare with `older than` or add to the other side instead");
+            return ty(TY_ERROR, false);
+        }
         if (numeric(x) && numeric(y))
             r = unify_numeric(x, y);
         else if (x == TY_TIME && (y == TY_DURATION || y == TY_BDURATION))

@@ -685,9 +685,11 @@ static int32_t expr_reg(emitter *E, const expr *e)
     case E_OLDER: {
         int32_t t = expr_reg(E, e->a), d = expr_reg(E, e->b), r = temp(E, VT_BOOL);
         if (reg_type(E, d) == VT_BDURATION) {
-            int32_t age = temp(E, VT_BDURATION);
-            emit(E, OP_BETWEEN, age, t, E->now_reg);
-            emit(E, OP_LTB, r, d, age);
+            /* t + d, on the calendar, is before now: this works for
+             * business days as for business hours. */
+            int32_t due = temp(E, VT_TIME);
+            emit(E, OP_TADDB, due, t, d);
+            emit(E, OP_LT, r, due, E->now_reg);
         } else {
             int32_t age = temp(E, VT_DURATION);
             emit(E, OP_TDIFF, age, E->now_reg, t);

@@ -33,6 +33,10 @@ typedef struct sla_calendar {
     int work_days;            /* weekdays with business hours */
     int64_t *holiday_us;      /* prefix sums of the holidays' nominal business time; owned */
     int *holiday_work;        /* prefix counts of holidays on working weekdays; owned */
+    int64_t *corr_day;        /* days near a change of offset, sorted; owned */
+    int64_t *corr_prefix;     /* prefix sums of their corrections to the nominal time; owned */
+    int ncorr;
+    int64_t corr_lo, corr_hi; /* the days [lo, hi) the table covers */
 } sla_calendar;
 
 /* Derives the totals; call after filling hours and holidays. Returns

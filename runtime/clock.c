@@ -15,12 +15,17 @@ static sla_value time_value(int64_t t)
     return (sla_value){.i = t};
 }
 
+/* Business time longer than this (about a century) is unset: the calendar
+ * is not asked to count that far, and its arithmetic cannot overflow. */
+#define MAX_BUSINESS_US (INT64_C(100) * 366 * 86400 * 1000000)
+#define MAX_BUSINESS_DAYS (INT64_C(100) * 366)
+
 sla_value clk_add(const sla_calendar *cal, int64_t t, const sla_value *d, int sign)
 {
     if (d->null || !cal)
         return unset;
     int64_t amount = sign < 0 ? -d->i : d->i;
-    if (amount < 0)
+    if (amount < 0 || amount > (d->len == 1 ? MAX_BUSINESS_DAYS : MAX_BUSINESS_US))
         return unset;
     return time_value(d->len == 1 ? cal_add_days(cal, t, amount) : cal_add(cal, t, amount));
 }
@@ -48,9 +53,12 @@ void clk_handoff(const sla_handoff *h, const sla_calendar *cal, int64_t now,
     if (start->null || in[4].null || stage < h->stage || (h->until >= 0 && stage >= h->until))
         return;
     sla_value due;
-    if (!wall->null)
-        due = time_value(start->i + wall->i);
-    else if (!bus->null)
+    if (!wall->null) {
+        int64_t t;
+        if (__builtin_add_overflow(start->i, wall->i, &t))
+            return;
+        due = time_value(t);
+    } else if (!bus->null)
         due = clk_add(cal, start->i, bus, 1);
     else
         return;
@@ -77,7 +85,8 @@ void clk_cadence(const sla_cadence *c, const sla_calendar *cal, int64_t now,
         (c->until >= 0 && stage >= c->until))
         return;
     bool business = wall->null;
-    if (business && (bus->null || !cal))
+    if (business && (bus->null || !cal || bus->i < 0 ||
+                     bus->i > (bus->len == 1 ? MAX_BUSINESS_DAYS : MAX_BUSINESS_US)))
         return;
     int64_t period = business ? clk_business_us(cal, start->i, bus) : wall->i;
     if (period <= 0)
@@ -100,8 +109,10 @@ void clk_cadence(const sla_cadence *c, const sla_calendar *cal, int64_t now,
     out[1] = (sla_value){.i = expected};
     if (made < n) {
         int64_t k = made < 0 ? 1 : made + 1;
-        int64_t offset = (int64_t)((__int128)period * k / n);
-        out[2] = business ? time_value(cal_add(cal, start->i, offset))
-                          : time_value(start->i + offset);
+        int64_t offset = (int64_t)((__int128)period * k / n), due;
+        if (business)
+            out[2] = time_value(cal_add(cal, start->i, offset));
+        else if (!__builtin_add_overflow(start->i, offset, &due))
+            out[2] = time_value(due);
     }
 }

@@ -478,10 +478,13 @@ dispatch:
         if (B.null) {
             A.null = 1;
         } else {
-            int64_t q = B.i / MONEY_SCALE, rem = B.i % MONEY_SCALE;
+            int64_t q = B.i / MONEY_SCALE, rem = B.i % MONEY_SCALE, r;
             if (rem >= MONEY_SCALE / 2) q++;
             else if (rem <= -MONEY_SCALE / 2) q--;
-            A = (sla_value){.i = q * MONEY_SCALE};
+            if (__builtin_mul_overflow(q, MONEY_SCALE, &r))
+                A.null = 1;
+            else
+                A = (sla_value){.i = r};
         }
         NEXT();
     }
@@ -529,6 +532,8 @@ dispatch:
     CASE(RET) { return; }
 
 #if !(defined(__GNUC__) && !defined(SLA_VM_SWITCH))
+    case OP__COUNT:
+        return;
     }
 #endif
 }
@@ -559,7 +564,8 @@ static int operand(const sla_program *p, uint16_t r, char *out, size_t n)
         case VT_MONEY: return snprintf(out, n, "r%u=$%.4f", r, (double)k->i / MONEY_SCALE);
         case VT_BDURATION:
             if (k->len == 1)
-                return snprintf(out, n, "r%u=%lld business days", r, (long long)k->i);
+                return snprintf(out, n, "r%u=%lld business day%s", r, (long long)k->i,
+                                k->i == 1 ? "" : "s");
             return snprintf(out, n, "r%u=%llds business", r, (long long)(k->i / 1000000));
         case VT_DURATION: return snprintf(out, n, "r%u=%llds", r, (long long)(k->i / 1000000));
         default: return snprintf(out, n, "r%u=%lld", r, (long long)k->i);

@@ -430,7 +430,7 @@ static void arena_strings(void **state)
     arena_free(&a);
 }
 
-/* BUG: arena_alloc rounds size up to the alignment with
+/* Regression test (fixed): arena_alloc rounds size up to the alignment with
  * (size + align - 1) & ~(align - 1), which wraps for sizes near SIZE_MAX:
  * arena_alloc(a, SIZE_MAX) then takes the `size == 0` path and returns a
  * 16-byte block instead of stopping with "out of memory" as arena.h
@@ -684,7 +684,7 @@ static void diag_sorting(void **state)
     src_file_free(&f);
 }
 
-/* BUG: diag_sort ranks a file by the seq of its first diagnostic in the
+/* Regression test (fixed): diag_sort ranks a file by the seq of its first diagnostic in the
  * current array order. After one sort, that is the diagnostic first by
  * position, not the first reported, so sorting again (say once after
  * parsing and once after checking) can swap the files: here u.sla was
@@ -713,7 +713,7 @@ static void diag_sort_is_stable_across_calls(void **state)
     assert_true(ok);
 }
 
-/* BUG: diag_sort on a set with no diagnostics (v == NULL, the state
+/* Regression test (fixed): diag_sort on a set with no diagnostics (v == NULL, the state
  * diag_set_init leaves, and what every clean compile sorts) calls
  * memcpy(copy.v, NULL, 0) in common/diag.c, which is undefined behaviour:
  * UBSan stops the program ("null pointer passed as argument 2, which is

@@ -535,7 +535,7 @@ static void newlines_lf_cr_crlf(void **state)
     lex_done(l);
 }
 
-/* BUG: both string patterns accept `\\.`, and flex's `.` matches a CR, so a
+/* Regression test (fixed): both string patterns accept `\\.`, and flex's `.` matches a CR, so a
  * backslash just before a CR line end escapes the line break itself:
  *  - CRLF: `"ab\` CRLF is an unclosed string whose text ends in the CR;
  *    advance() counts that CR as a line and the LF token counts another,

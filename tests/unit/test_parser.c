@@ -911,7 +911,7 @@ static void other_syntax_messages(void **state)
     assert_true(lit->lets.v[1]->value->negate);
 }
 
-/* BUG: mk_neg in parser/actions.c says it folds the sign into literals "so
+/* Regression test (fixed): mk_neg in parser/actions.c says it folds the sign into literals "so
  * -9223372036854775808 ... [is a] plain constant", but mk_int runs first on
  * the unsigned digits and reports "9223372036854775808 is too large for a
  * whole number": the smallest int64 cannot be written. */
@@ -921,7 +921,7 @@ static void smallest_integer_literal(void **state)
     assert_expr(let_value(ps, "let x = -9223372036854775808\n"), "-9223372036854775808");
 }
 
-/* BUG: the mid-rule actions in parser.y that begin a hand-off, a cadence, a
+/* Regression test (fixed): the mid-rule actions in parser.y that begin a hand-off, a cadence, a
  * quota and the business hours pass `@$`, which in a mid-rule action is the
  * empty location of the action itself (the end of the last symbol before
  * it), not the statement: handoff_decl.loc is 46:21-46:21 (just after
@@ -956,7 +956,7 @@ static void statement_locations(void **state)
     assert_int_equal(wrong, 0);
 }
 
-/* BUG (diagnostic quality): a misspelt keyword at the start of a statement
+/* Regression test (fixed) (diagnostic quality): a misspelt keyword at the start of a statement
  * is read as the `<word> format "..."` item (`time format`), so `taem sales`
  * gives "expected `format`, found `sales`" at `sales`, with no suggestion.
  * The mistake is `taem`, which should be reported where it stands, with
@@ -1047,7 +1047,7 @@ static void deep_nesting_in_parentheses(void **state)
     assert_expr(p->stages.v[1]->when, "y");
 }
 
-/* BUG (or a gap between parse.h's limit and the code): parentheses that
+/* Regression test (fixed) (or a gap between parse.h's limit and the code): parentheses that
  * wrap nothing but more parentheses do not count toward the nesting limit
  * (`LPAREN expr RPAREN` returns the inner node). 300 levels are accepted
  * without a diagnostic; about 5,000 levels exhaust bison's stack
@@ -1091,7 +1091,7 @@ static void very_long_sum(void **state)
     assert_expr(p->lets.v[1]->value, "2");
 }
 
-/* BUG: depth_reported (parser/actions.c) is cleared by add_let,
+/* Regression test (fixed): depth_reported (parser/actions.c) is cleared by add_let,
  * add_score_rule, begin_stage, begin_class, handoff_window, add_output and
  * recover, but not after a recycle (nor a hand-off clock, a cadence count
  * or a quota line). A too-deep `recycle ... when` expression therefore
