@@ -268,6 +268,8 @@ static const char *parse_tzif(tz_zone *z, const unsigned char *d, size_t n)
 {
     if (n < 44 || memcmp(d, "TZif", 4) != 0)
         return "not a time zone file (TZif)";
+    if (d[4] != 0 && (d[4] < '2' || d[4] > '9'))
+        return "damaged time zone file (unknown version)";
     int version = d[4] ? d[4] - '0' : 1;
     const unsigned char *h = d;
     size_t off = 0;
@@ -293,6 +295,12 @@ static const char *parse_tzif(tz_zone *z, const unsigned char *d, size_t n)
         const unsigned char *p = h + 44;
         const unsigned char *times = p, *idx = p + (size_t)timec * (size_t)timesize;
         const unsigned char *types = idx + timec;
+        for (uint32_t k = 0; k < typec; k++) {
+            int32_t o = (int32_t)be32(types + 6 * k);
+            /* RFC 8536: offsets within a day either side, isdst 0 or 1. */
+            if (o < -89999 || o > 93599 || types[6 * k + 4] > 1)
+                return "damaged time zone file (a time type is out of range)";
+        }
         z->trans = xmalloc(((size_t)timec + 1) * sizeof *z->trans);
         z->trans_off = xmalloc(((size_t)timec + 1) * sizeof *z->trans_off);
         z->initial_off = (int32_t)be32(types);

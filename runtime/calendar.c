@@ -15,7 +15,10 @@
  * sums), plus an exact correction for each of the few days in the run on
  * which the zone changes offset (precomputed for 1900-2200 by cal_prepare,
  * their total by prefix sums too; outside those years found from the
- * zone's transitions). cal_add
+ * zone's transitions). For 1970-2100 cal_prepare goes one step further
+ * and keeps the running total of business time at every day, so that the
+ * total of any run of days is one subtraction and cal_add finds its day by
+ * one binary search. Elsewhere cal_add
  * searches for the day on which the time runs out with that same total,
  * by doubling and halving: its cost grows with the logarithm of the
  * interval, never with its length.
@@ -158,6 +161,8 @@ void cal_free(sla_calendar *c)
     free(c->holiday_work);
     free(c->corr_day);
     free(c->corr_prefix);
+    free(c->cum);
+    c->cum = NULL;
     c->holidays = NULL;
     c->holiday_us = NULL;
     c->holiday_work = NULL;
@@ -218,6 +223,19 @@ static void record_correction(const sla_calendar *c, int64_t d, void *arg)
     t->n++;
 }
 
+static int first_at_or_after(const int64_t *v, int n, int64_t x)
+{
+    int lo = 0, hi = n;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (v[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* The table days_total reads instead of walking the zone's transitions. */
 static void prepare_corrections(sla_calendar *c)
 {
@@ -235,26 +253,38 @@ static void prepare_corrections(sla_calendar *c)
     c->corr_day = t.day ? t.day : xmalloc(sizeof *t.day);
     c->corr_prefix = t.prefix;
     c->ncorr = t.n;
+
+    /* The running total of business time, day by day. */
+    free(c->cum);
+    c->cum_lo = civil_to_days(1970, 1, 1);
+    c->cum_hi = civil_to_days(2100, 1, 1);
+    size_t n = (size_t)(c->cum_hi - c->cum_lo);
+    c->cum = xmalloc((n + 1) * sizeof *c->cum);
+    c->cum[0] = 0;
+    int h = holiday_index(c, c->cum_lo);
+    int k = first_at_or_after(c->corr_day, c->ncorr, c->cum_lo);
+    for (size_t i = 0; i < n; i++) {
+        int64_t d = c->cum_lo + (int64_t)i, us = 0;
+        while (h < c->nholidays && c->holidays[h] < d)
+            h++;
+        if (!(h < c->nholidays && c->holidays[h] == d))
+            us = c->day_us[civil_weekday(d)];
+        if (k < c->ncorr && c->corr_day[k] == d) {
+            us += c->corr_prefix[k + 1] - c->corr_prefix[k];
+            k++;
+        }
+        c->cum[i + 1] = c->cum[i] + us;
+    }
 }
 
-static int first_at_or_after(const int64_t *v, int n, int64_t x)
-{
-    int lo = 0, hi = n;
-    while (lo < hi) {
-        int mid = lo + (hi - lo) / 2;
-        if (v[mid] < x)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
 
 /* Business time of the whole days [d1, d2). */
 static int64_t days_total(const sla_calendar *c, int64_t d1, int64_t d2)
 {
     if (d2 <= d1)
         return 0;
+    if (c->cum && d1 >= c->cum_lo && d2 <= c->cum_hi)
+        return c->cum[d2 - c->cum_lo] - c->cum[d1 - c->cum_lo];
     int64_t n = d2 - d1, weeks = n / 7;
     int64_t total = weeks * c->week_us;
     for (int64_t d = d1 + weeks * 7; d < d2; d++)
@@ -345,14 +375,17 @@ int64_t cal_between(const sla_calendar *c, int64_t a, int64_t b)
     return overlap(c, da, a, INT64_MAX) + days_total(c, da + 1, db) + overlap(c, db, INT64_MIN, b);
 }
 
-/* The instant at which r of day d's business time has passed. */
-static int64_t within_day(const sla_calendar *c, int64_t d, int64_t r)
+/* The instant at which r of day d's business time has passed. At the end
+ * of a span that another follows, a duration ends there (Friday 16:30 +
+ * 30 minutes is Friday 17:00), but a time of day moves on to the next
+ * span (after a lunch break, the clock reads 13:00, not 12:00). */
+static int64_t within_day(const sla_calendar *c, int64_t d, int64_t r, bool time_of_day)
 {
     int64_t iv[MAX_SPANS][2];
     int n = day_intervals(c, d, iv);
     for (int i = 0; i < n; i++) {
         int64_t len = iv[i][1] - iv[i][0];
-        if (r <= len)
+        if (r < len || (r == len && (!time_of_day || i == n - 1)))
             return iv[i][0] + r;
         r -= len;
     }
@@ -366,6 +399,20 @@ static int64_t within_day(const sla_calendar *c, int64_t d, int64_t r)
  * grow with the distance. */
 static int64_t search(const sla_calendar *c, int64_t d, int64_t goal, bool count_days)
 {
+    if (!count_days && c->cum && d >= c->cum_lo && d < c->cum_hi &&
+        c->cum[c->cum_hi - c->cum_lo] - c->cum[d - c->cum_lo] >= goal) {
+        /* The first day at which the running total reaches the goal. */
+        int64_t want = c->cum[d - c->cum_lo] + goal;
+        int64_t lo = d - c->cum_lo + 1, hi = c->cum_hi - c->cum_lo;
+        while (lo < hi) {
+            int64_t mid = lo + (hi - lo) / 2;
+            if (c->cum[mid] >= want)
+                hi = mid;
+            else
+                lo = mid + 1;
+        }
+        return lo - (d - c->cum_lo);
+    }
     int64_t per_week = count_days ? c->work_days : c->week_us;
     int64_t skip = per_week > 0 && goal / per_week > 1 ? (goal / per_week - 1) * 7 : 0;
     if (skip > 0) {
@@ -413,7 +460,7 @@ int64_t cal_add(const sla_calendar *c, int64_t t, int64_t dur)
     }
     int64_t k = search(c, d + 1, r, false);
     r -= days_total(c, d + 1, d + k);
-    return within_day(c, d + k, r);
+    return within_day(c, d + k, r, false);
 }
 
 int64_t cal_add_days(const sla_calendar *c, int64_t t, int64_t n)
@@ -432,5 +479,5 @@ int64_t cal_add_days(const sla_calendar *c, int64_t t, int64_t n)
         dn += search(c, dn + 1, 1, true);
     if (elapsed == 0)
         return cal_next_open(c, at(c, dn, 0));
-    return within_day(c, dn, elapsed);
+    return within_day(c, dn, elapsed, true);
 }

@@ -37,6 +37,8 @@ typedef struct sla_calendar {
     int64_t *corr_prefix;     /* prefix sums of their corrections to the nominal time; owned */
     int ncorr;
     int64_t corr_lo, corr_hi; /* the days [lo, hi) the table covers */
+    int64_t *cum;             /* business time from cum_lo to each day of [cum_lo, cum_hi]; owned */
+    int64_t cum_lo, cum_hi;
 } sla_calendar;
 
 /* Derives the totals; call after filling hours and holidays. Returns
@@ -57,8 +59,10 @@ int64_t cal_between(const sla_calendar *c, int64_t a, int64_t b);
 /* n business days after t (n >= 0). Let t0 = cal_next_open(t) and e the
  * business time elapsed in t0's business day before t0. The result is the
  * instant of the n-th following business day at which e of its business
- * time has elapsed (its end, if that day is shorter). Friday 16:30 + 1
- * business day, with hours 09:00-17:00, is Monday 16:30. */
+ * time has elapsed (its end, if that day is shorter); at the end of a span
+ * that another follows, the next span's opening (the same time of day
+ * after a lunch break). Friday 16:30 + 1 business day, with hours
+ * 09:00-17:00, is Monday 16:30. */
 int64_t cal_add_days(const sla_calendar *c, int64_t t, int64_t n);
 
 #endif

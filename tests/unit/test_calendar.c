@@ -454,8 +454,9 @@ static const days_case days_cases[] = {
     {NY_SHORT_FRI, "Thu 2026-01-15 15:00", 1, "Fri 2026-01-16 13:00"},
     {NY_SHORT_FRI, "Fri 2026-01-16 12:00", 1, "Sat 2026-01-17 12:00"},
     {NY_SHORT_FRI, "Fri 2026-01-16 10:00", 1, "Sat 2026-01-17 11:00"},
-    /* the lunch break: 3h have passed at 12:00 already, the earliest such instant */
-    {NY_LUNCH, "Mon 2026-01-12 12:30", 1, "Tue 2026-01-13 12:00"},
+    /* the lunch break: 3h have passed at 12:00, but a time of day after a
+     * break is read where the clock reopens: 13:00 */
+    {NY_LUNCH, "Mon 2026-01-12 12:30", 1, "Tue 2026-01-13 13:00"},
     {NY_LUNCH, "Mon 2026-01-12 14:00", 1, "Tue 2026-01-13 14:00"},
     {"Pacific/Kiritimati mon-fri 09:00-17:00", "Fri 2026-01-16 16:30", 1, "Mon 2026-01-19 16:30"},
     {"Asia/Kolkata mon-fri 09:00-17:00", "Fri 2026-01-16 16:30", 1, "Mon 2026-01-19 16:30"},
@@ -946,7 +947,8 @@ static int64_t o_add(const oracle *o, int64_t t, int64_t d)
 /* calendar.h's definition, walked: t0 the next opening, e the business
  * time of t0's day before t0, the n-th following day with business time,
  * the earliest instant at which e of it has passed (its last close if it
- * has less; its opening if e is 0). */
+ * has less; its opening if e is 0), moved on to the next opening of that
+ * day when it falls on a close that another span follows. */
 static int64_t o_add_days(const oracle *o, int64_t t, int64_t n)
 {
     int64_t t0 = o_next_open(o, t);
@@ -979,6 +981,8 @@ static int64_t o_add_days(const oracle *o, int64_t t, int64_t n)
                 return o_start(o, last + 1);
             }
             int64_t j = o_nth_open(o, s, o->pre[s] + k);
+            if (e == k * MIN && o->pre[end] - o->pre[s] > k && !o->open[j + 1])
+                return o_start(o, o->next[j + 1]);
             return o_start(o, j) + (e - (k - 1) * MIN);
         }
         s = end;
