@@ -71,7 +71,9 @@ void clk_handoff(const sla_handoff *h, const sla_calendar *cal, int64_t now,
         status = now > due.i ? HS_BREACHED : HS_PENDING;
     out[0] = (sla_value){.i = status};
     out[1] = due;
-    out[2] = (sla_value){.i = (stop->null ? now : stop->i) - start->i};
+    /* The response time, on the clock the window is measured on. */
+    int64_t end = stop->null ? now : stop->i;
+    out[2] = (sla_value){.i = wall->null ? cal_between(cal, start->i, end) : end - start->i};
 }
 
 void clk_cadence(const sla_cadence *c, const sla_calendar *cal, int64_t now,

@@ -23,7 +23,8 @@ sla_value clk_between(const sla_calendar *cal, int64_t a, int64_t b);
 int64_t clk_business_us(const sla_calendar *cal, int64_t t, const sla_value *d);
 
 /* in: start, stop, wall-clock window, business window, stage.
- * out: status, due, elapsed. See docs/language.md, "Hand-offs". */
+ * out: status, due, elapsed (business time when the window is). See
+ * docs/language.md, "Hand-offs". */
 void clk_handoff(const sla_handoff *h, const sla_calendar *cal, int64_t now,
                  const sla_value *in, sla_value *out);
 /* in: start, count, touches, wall-clock period, business period, stage.

@@ -1695,21 +1695,24 @@ static void handoffs_business_time(void **state)
     clock_rig_init(&h, false, 0, -1, &cal_utc, now);
     /* Friday 16:30 + 1 business hour: due Monday 09:30 */
     const int64_t fri = utc(2026, 11, 6, 16, 30);
+    /* elapsed is business time for a business window: Friday 16:30-17:00
+     * and Monday 09:00-09:30 */
     handoff(&h, I(fri), I(utc(2026, 11, 9, 9, 30)), U, BUS(HOUR), 0, o);
-    want_handoff(o, HS_MET, utc(2026, 11, 9, 9, 30), utc(2026, 11, 9, 9, 30) - fri);
+    want_handoff(o, HS_MET, utc(2026, 11, 9, 9, 30), HOUR);
     handoff(&h, I(fri), I(utc(2026, 11, 9, 9, 31)), U, BUS(HOUR), 0, o);
-    want_handoff(o, HS_BREACHED, utc(2026, 11, 9, 9, 30), utc(2026, 11, 9, 9, 31) - fri);
-    /* elapsed is wall-clock time, even for a business window */
+    want_handoff(o, HS_BREACHED, utc(2026, 11, 9, 9, 30), HOUR + MINUTE);
+    /* running clocks: business time to now, Friday 16:30-17:00 and Monday
+     * 09:00-12:00 */
     handoff(&h, I(fri), U, U, BUS(HOUR), 0, o);
-    want_handoff(o, HS_BREACHED, utc(2026, 11, 9, 9, 30), now - fri);
+    want_handoff(o, HS_BREACHED, utc(2026, 11, 9, 9, 30), 3 * HOUR + 30 * MINUTE);
     handoff(&h, I(fri), U, U, BUS(4 * HOUR), 0, o);
-    want_handoff(o, HS_PENDING, utc(2026, 11, 9, 12, 30), now - fri);
+    want_handoff(o, HS_PENDING, utc(2026, 11, 9, 12, 30), 3 * HOUR + 30 * MINUTE);
     /* business days: the same time of day, a business day later */
     handoff(&h, I(fri), U, U, DAYS(1), 0, o);
-    want_handoff(o, HS_PENDING, utc(2026, 11, 9, 16, 30), now - fri);
-    /* Saturday + 1 business day: Tuesday 09:00 */
+    want_handoff(o, HS_PENDING, utc(2026, 11, 9, 16, 30), 3 * HOUR + 30 * MINUTE);
+    /* Saturday + 1 business day: Tuesday 09:00; 3 business hours so far */
     handoff(&h, I(utc(2026, 11, 7, 10, 0)), U, U, DAYS(1), 0, o);
-    want_handoff(o, HS_PENDING, utc(2026, 11, 10, 9, 0), now - utc(2026, 11, 7, 10, 0));
+    want_handoff(o, HS_PENDING, utc(2026, 11, 10, 9, 0), 3 * HOUR);
     /* the wall-clock window is used when it is set */
     handoff(&h, I(fri), U, I(HOUR), BUS(100 * HOUR), 0, o);
     want_handoff(o, HS_BREACHED, fri + HOUR, now - fri);
@@ -1722,13 +1725,14 @@ static void handoffs_business_time(void **state)
      * is Monday 14:00 */
     clock_rig_init(&h, false, 0, -1, &cal_hol, now);
     handoff(&h, I(utc(2026, 11, 5, 14, 0)), I(utc(2026, 11, 9, 14, 0)), U, DAYS(1), 0, o);
-    want_handoff(o, HS_MET, utc(2026, 11, 9, 14, 0), utc(2026, 11, 9, 14, 0) - utc(2026, 11, 5, 14, 0));
+    want_handoff(o, HS_MET, utc(2026, 11, 9, 14, 0), 8 * HOUR);   /* Thu 14-17, Mon 9-14 */
     clock_rig_free(&h);
 
     /* New York: Friday 16:30 EST before the spring change + 1 business hour */
     clock_rig_init(&h, false, 0, -1, &cal_ny, utc(2026, 3, 9, 13, 0));
     handoff(&h, I(utc(2026, 3, 6, 21, 30)), U, U, BUS(HOUR), 0, o);
-    want_handoff(o, HS_PENDING, utc(2026, 3, 9, 13, 30), utc(2026, 3, 9, 13, 0) - utc(2026, 3, 6, 21, 30));
+    /* elapsed: Friday 16:30-17:00; Monday has not opened yet (09:00 EDT) */
+    want_handoff(o, HS_PENDING, utc(2026, 3, 9, 13, 30), 30 * MINUTE);
     clock_rig_free(&h);
 
     /* no calendar: a business window cannot be measured */
@@ -2510,7 +2514,8 @@ static void policy_handoff_and_cadence(void **state)
     want_col(h, "class", "B");
     want_col(h, "handoff", "breached");
     want_col(h, "handoff_due", "2026-11-25T11:00:00-05:00");
-    want_col(h, "handoff_elapsed", "21:00:00");
+    /* business time to now (Wednesday 12:00): Tuesday 15-17, Wednesday 9-12 */
+    want_col(h, "handoff_elapsed", "5:00:00");
     /* from Wednesday 15:00 (after now) they run over Thanksgiving to
      * Friday 11:00; the clock has not started: elapsed is negative */
     pol_row(h, "75|2026-11-25T15:00:00-05:00||0|false");
@@ -2522,7 +2527,8 @@ static void policy_handoff_and_cadence(void **state)
     want_col(h, "class", "C");
     want_col(h, "handoff", "breached");
     want_col(h, "handoff_due", "2026-11-25T10:00:00-05:00");
-    want_col(h, "handoff_elapsed", "26:00:00");
+    /* business time to now: Tuesday 10-17, Wednesday 9-12 */
+    want_col(h, "handoff_elapsed", "10:00:00");
     want_col(h, "met", "false");
     want_col(h, "not_met", "true");
     /* 2 touches over 2 business days (16 business hours) from Tuesday
