@@ -87,6 +87,9 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB)
 # The whole suite, then again under the sanitizers.
 test check: test-run
 	$(MAKE) --no-print-directory SANITIZE=1 test-run
+	@echo "== the interpreter with switch dispatch (build/switch)"
+	$(MAKE) --no-print-directory BUILD=build/switch CFLAGS='-g -DSLA_VM_SWITCH' build/switch/tests/test_vm
+	build/switch/tests/test_vm
 
 test-run: $(PROGS) $(TESTS)
 	@status=0; \
