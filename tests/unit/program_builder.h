@@ -186,4 +186,113 @@ static inline void tp_output(sla_program *p, const char *header, uint32_t reg)
     p->outputs[p->noutputs++] = (sla_output){header, (uint16_t)reg};
 }
 
+/* ---- a program with registers of every type: for tests that use every opcode */
+
+/* A register of type t for operands, written by the preamble. */
+typedef struct kit {
+    sla_program *p;
+    uint32_t reg[VT__COUNT];      /* a computed register of each type, written */
+    uint32_t other[VT__COUNT];    /* a second one */
+    uint32_t set_of[VT__COUNT];   /* a set of each set type */
+    uint32_t run_h, run_c;        /* runs for HANDOFF and CADENCE inputs */
+    uint32_t out_h, out_c;        /* and outputs */
+} kit;
+
+/* Adds to p (which has no computed registers yet) a constant and two
+ * written registers of every type, a set of every set type, one hand-off
+ * and one cadence. */
+static inline void kit_init(kit *k, sla_program *p)
+{
+    k->p = p;
+    tp_stages(p, 3);
+    tp_classes(p, 2);
+    tp_handoff(p, 1, -1);
+    tp_cadence(p, 1, 2);
+    tp_now(p);
+    uint32_t kons[VT__COUNT];
+    for (int t = 0; t < VT__COUNT; t++) {
+        sla_value v = {.i = 1};
+        if (t == VT_TEXT)
+            v = (sla_value){.s = "abc", .len = 3};
+        else if (t == VT_NUMBER)
+            v = (sla_value){.f = 1.5};
+        kons[t] = tp_const(p, (vtype)t, v);
+    }
+    sla_value texts[] = {{.s = "a", .len = 1}, {.s = "b", .len = 1}};
+    sla_value ints[] = {{.i = 0}, {.i = 1}};
+    sla_value nums[] = {{.f = 0.5}, {.f = 2}};
+    k->set_of[VT_TEXT] = tp_set(p, VT_TEXT, true, 2, texts);
+    k->set_of[VT_INT] = tp_set(p, VT_INT, false, 2, ints);
+    k->set_of[VT_MONEY] = tp_set(p, VT_MONEY, false, 2, ints);
+    k->set_of[VT_BOOL] = tp_set(p, VT_BOOL, false, 2, ints);
+    k->set_of[VT_NUMBER] = tp_set(p, VT_NUMBER, false, 2, nums);
+    for (int t = 0; t < VT__COUNT; t++) {
+        k->reg[t] = tp_temp(p, (vtype)t);
+        k->other[t] = tp_temp(p, (vtype)t);
+        tp_op(p, OP_MOVE, k->reg[t], kons[t], 0);
+        tp_op(p, OP_MOVE, k->other[t], kons[t], 0);
+    }
+    static const vtype hin[] = {VT_TIME, VT_TIME, VT_DURATION, VT_BDURATION, VT_STAGE};
+    static const vtype cin[] = {VT_TIME, VT_INT, VT_INT, VT_DURATION, VT_BDURATION, VT_STAGE};
+    static const vtype hout[] = {VT_HANDOFF, VT_TIME, VT_DURATION};
+    static const vtype cout[] = {VT_CADENCE, VT_INT, VT_TIME};
+    k->run_h = p->nregs;
+    for (int i = 0; i < 5; i++)
+        tp_op(p, OP_MOVE, tp_temp(p, hin[i]), kons[hin[i]], 0);
+    k->run_c = p->nregs;
+    for (int i = 0; i < 6; i++)
+        tp_op(p, OP_MOVE, tp_temp(p, cin[i]), kons[cin[i]], 0);
+    k->out_h = p->nregs;
+    for (int i = 0; i < 3; i++)
+        tp_temp(p, hout[i]);
+    k->out_c = p->nregs;
+    for (int i = 0; i < 3; i++)
+        tp_temp(p, cout[i]);
+}
+
+static inline vtype letter_type(char c)
+{
+    switch (c) {
+    case 'i': return VT_INT;
+    case 'n': return VT_NUMBER;
+    case 'm': return VT_MONEY;
+    case 'b': return VT_BOOL;
+    case 't': return VT_TEXT;
+    case 'T': return VT_TIME;
+    case 'd': return VT_DURATION;
+    case 'D': return VT_BDURATION;
+    case 's': return VT_STAGE;
+    case 'c': return VT_CLASS;
+    case 'h': return VT_HANDOFF;
+    case 'k': return VT_CADENCE;
+    default: return VT_INT;       /* I and x: int is one of them */
+    }
+}
+
+/* Appends op with well-typed operands; returns its pc. */
+static inline uint32_t kit_op(kit *k, opcode op)
+{
+    sla_program *p = k->p;
+    const char *sig = opcode_signatures[op];
+    if (sig[1] == 'j')
+        return tp_jump(p, op, sig[0] == 'b' ? k->reg[VT_BOOL] : 0, p->ncode + 1);
+    if (op == OP_HANDOFF)
+        return tp_op(p, op, k->out_h, k->run_h, 0);
+    if (op == OP_CADENCE)
+        return tp_op(p, op, k->out_c, k->run_c, 0);
+    uint32_t ops[3] = {0, 0, 0};
+    for (int i = 0; i < 3; i++) {
+        char c = sig[i];
+        if (c == '-')
+            continue;
+        if (c == 'S') {
+            ops[i] = k->set_of[p->reg_types[ops[1]]];
+            continue;
+        }
+        vtype t = letter_type(c);
+        ops[i] = i == 1 ? k->reg[t] : k->other[t];
+    }
+    return tp_op(p, op, ops[0], ops[1], ops[2]);
+}
+
 #endif
