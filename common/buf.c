@@ -2,6 +2,7 @@
  * buf.c - growable byte buffer.
  */
 #include "buf.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 #include <stdarg.h>
@@ -74,31 +75,14 @@ void buf_printf(buf *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
-/* Length of the valid UTF-8 sequence at p, or 0 if it is not one. */
-static int utf8_seq(const unsigned char *p)
-{
-    if (p[0] < 0x80)
-        return 1;
-    int n = p[0] >= 0xF0 && p[0] <= 0xF4 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC2 ? 2 : 0;
-    if (n == 0 || (n == 3 && p[0] > 0xEF))
-        return 0;
-    for (int i = 1; i < n; i++)
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-    if (n == 3 && ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] > 0x9F)))
-        return 0;
-    if (n == 4 && ((p[0] == 0xF0 && p[1] < 0x90) || (p[0] == 0xF4 && p[1] > 0x8F)))
-        return 0;
-    return n;
-}
-
 void buf_json_string(buf *b, const char *s)
 {
     buf_putc(b, '"');
+    const unsigned char *end = (const unsigned char *)s + strlen(s);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if (*p >= 0x80) {
             /* Invalid UTF-8 would make the whole document invalid JSON. */
-            int n = utf8_seq(p);
+            size_t n = utf8_seq_len(p, (size_t)(end - p));
             if (n == 0) {
                 buf_puts(b, "\\ufffd");
             } else {

@@ -29,6 +29,8 @@
  */
 #include "convert.h"
 
+#include "../common/utf8.h"
+
 #include "../common/num.h"
 
 #include <float.h>
@@ -78,38 +80,6 @@ static void msg_printf(msgbuf *m, const char *fmt, ...)
         msg_put(m, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
 }
 
-/* Length of the valid UTF-8 sequence at s[0..n), or 0 if there is none
- * (overlong forms, surrogates and code points past U+10FFFF are invalid). */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0];
-    if (c < 0x80)
-        return 1;
-    size_t k;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF)
-        k = 2;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        k = 3;
-        if (c == 0xE0)
-            lo = 0xA0;
-        else if (c == 0xED)
-            hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        k = 4;
-        if (c == 0xF0)
-            lo = 0x90;
-        else if (c == 0xF4)
-            hi = 0x8F;
-    } else
-        return 0;
-    if (n < k || s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t i = 2; i < k; i++)
-        if (s[i] < 0x80 || s[i] > 0xBF)
-            return 0;
-    return k;
-}
 
 enum { QUOTE_MAX = 60 };
 
@@ -125,7 +95,7 @@ static void msg_cell(msgbuf *m, const char *s, size_t n)
             msg_puts(m, "...");
             break;
         }
-        size_t k = utf8_len(u + i, n - i);
+        size_t k = utf8_seq_len(u + i, n - i);
         if (k == 0 || u[i] < 0x20 || u[i] == 0x7F) {
             msg_printf(m, "\\x%02X", u[i]);
             i++;
@@ -357,7 +327,7 @@ static bool read_text(const char *cell, size_t len, sla_value *out, msgbuf *m)
 {
     const unsigned char *u = (const unsigned char *)cell;
     for (size_t i = 0; i < len;) {
-        size_t k = utf8_len(u + i, len - i);
+        size_t k = utf8_seq_len(u + i, len - i);
         if (k == 0) {
             msg_printf(m, "the cell is not valid UTF-8 text: byte %zu is 0x%02X (save the export as UTF-8)",
                        i + 1, u[i]);

@@ -16,6 +16,7 @@
 #include "slab.h"
 
 #include "verify.h"
+#include "../common/utf8.h"
 
 #include "../common/arena.h"
 #include "../common/sha256.h"
@@ -133,7 +134,7 @@ static bool read_pool(reader *r)
     uint32_t n = (uint32_t)left(r);
     if (n && r->end[-1] != '\0')
         return fail(r, "the string pool does not end with the end of a string");
-    if (!verify_utf8(r->p, n))
+    if (!utf8_valid(r->p, n))
         return fail(r, "the string pool is not valid UTF-8");
     uint32_t count = 0;
     for (uint32_t i = 0; i < n; i++)

@@ -23,6 +23,8 @@
  */
 #include "verify.h"
 
+#include "../common/utf8.h"
+
 #include "calendar.h"
 
 #include "../common/xalloc.h"
@@ -33,43 +35,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool verify_utf8(const void *s, size_t len)
-{
-    const unsigned char *p = s, *end = p + len;
-    while (p < end) {
-        unsigned c = *p;
-        if (c < 0x80) {
-            p++;
-            continue;
-        }
-        size_t n;
-        unsigned lo = 0x80, hi = 0xBF;    /* the second byte's range */
-        if (c >= 0xC2 && c <= 0xDF) {
-            n = 2;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            n = 3;
-            if (c == 0xE0)
-                lo = 0xA0;                /* no overlong forms */
-            else if (c == 0xED)
-                hi = 0x9F;                /* no surrogates */
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            n = 4;
-            if (c == 0xF0)
-                lo = 0x90;
-            else if (c == 0xF4)
-                hi = 0x8F;                /* nothing past U+10FFFF */
-        } else {
-            return false;
-        }
-        if ((size_t)(end - p) < n || p[1] < lo || p[1] > hi)
-            return false;
-        for (size_t i = 2; i < n; i++)
-            if ((p[i] & 0xC0) != 0x80)
-                return false;
-        p += n;
-    }
-    return true;
-}
 
 /* ---- types and signature letters ------------------------------------------ */
 
@@ -277,7 +242,7 @@ static const char *text_problem(const sla_value *t)
         return NULL;
     if (!t->s)
         return "text without its bytes";
-    if (!verify_utf8(t->s, t->len))
+    if (!utf8_valid(t->s, t->len))
         return "text that is not valid UTF-8";
     if (memchr(t->s, '\0', t->len))
         return "text with a NUL byte in it";

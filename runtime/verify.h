@@ -20,8 +20,4 @@
 /* NULL if p may run; else what is wrong, written into err. */
 const char *verify_program(const sla_program *p, char *err, size_t errlen);
 
-/* Whether s[0..len) is valid UTF-8 (no overlong forms, no surrogates,
- * nothing past U+10FFFF). */
-bool verify_utf8(const void *s, size_t len);
-
 #endif
