@@ -7,7 +7,9 @@
  */
 #include "sla.h"
 
+#include "../common/readfile.h"
 #include "../common/timefmt.h"
+#include "../common/utf8.h"
 #include "../common/tz.h"
 #include "../common/xalloc.h"
 #include "../compiler/compile.h"
@@ -51,40 +53,12 @@ static const char usage[] =
     "Exit status: 0 success; 1 bad input (a policy with errors, a bad row\n"
     "without --rejects, a missing column); 2 usage or input/output error.\n";
 
-static int read_file(const char *path, char **data, size_t *len)
-{
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "sla: cannot open %s: %s\n", path, strerror(errno));
-        return -1;
-    }
-    size_t cap = 1 << 16, n = 0;
-    char *bytes = xmalloc(cap);
-    size_t got;
-    while ((got = fread(bytes + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap)
-            bytes = xrealloc(bytes, cap *= 2);
-    }
-    int failed = ferror(f);
-    if (f != stdin)
-        fclose(f);
-    if (failed) {
-        fprintf(stderr, "sla: cannot read %s\n", path);
-        free(bytes);
-        return -1;
-    }
-    *data = bytes;
-    *len = n;
-    return 0;
-}
-
 /* Compiles or loads a policy; diagnostics and errors go to stderr. */
 static sla_program *load_policy(const char *path, int *status)
 {
     char *data;
     size_t len;
-    if (read_file(path, &data, &len) < 0) {
+    if (read_whole_file("sla", path, &data, &len) < 0) {
         *status = 2;
         return NULL;
     }
@@ -100,12 +74,9 @@ static sla_program *load_policy(const char *path, int *status)
         }
     } else {
         src_file f;
-        const char *text = data;
-        size_t n = len;
-        if (n >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
-            text += 3;
-            n -= 3;
-        }
+        size_t bom = utf8_bom(data, len);
+        const char *text = data + bom;
+        size_t n = len - bom;
         src_file_init(&f, path, text, n);
         diag_set d;
         diag_set_init(&d);
@@ -253,7 +224,7 @@ static int check(int argc, char **argv)
     for (int i = 0; i < argc; i++) {
         char *text;
         size_t n;
-        if (read_file(argv[i], &text, &n) < 0) {
+        if (read_whole_file("sla", argv[i], &text, &n) < 0) {
             status = 2;
             continue;
         }

@@ -10,6 +10,8 @@
 #include "sla.h"
 
 #include "../common/outfile.h"
+#include "../common/readfile.h"
+#include "../common/utf8.h"
 #include "../common/xalloc.h"
 #include "../compiler/check.h"
 #include "../compiler/compile.h"
@@ -58,46 +60,9 @@ typedef struct input {
     src_file file;
 } input;
 
-static int read_all(FILE *f, char **out, size_t *len)
-{
-    size_t cap = 1 << 16, n = 0;
-    char *data = xmalloc(cap);
-    for (;;) {
-        if (n == cap) {
-            cap *= 2;
-            data = xrealloc(data, cap);
-        }
-        size_t got = fread(data + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) {
-            if (ferror(f)) {
-                free(data);
-                return -1;
-            }
-            break;
-        }
-    }
-    *out = data;
-    *len = n;
-    return 0;
-}
-
 static int load(input *in)
 {
-    FILE *f = strcmp(in->name, "-") == 0 ? stdin : fopen(in->name, "rb");
-    if (!f) {
-        fprintf(stderr, "slac: cannot open %s: %s\n", in->name, strerror(errno));
-        return -1;
-    }
-    int rc = read_all(f, &in->data, &in->len);
-    int err = errno;
-    if (f != stdin)
-        fclose(f);
-    if (rc < 0) {
-        fprintf(stderr, "slac: cannot read %s: %s\n", in->name, strerror(err));
-        return -1;
-    }
-    return 0;
+    return read_whole_file("slac", in->name, &in->data, &in->len);
 }
 
 static bool want_color(const char *when)
@@ -122,10 +87,9 @@ static void check_one(input *in, arena *a, diag_set *d)
                  "this file is UTF-16 text; save it as UTF-8");
         return;
     }
-    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
-        text += 3;  /* a UTF-8 byte order mark is allowed and skipped */
-        len -= 3;
-    }
+    size_t bom = utf8_bom(text, len);   /* a UTF-8 byte order mark is skipped */
+    text += bom;
+    len -= bom;
     src_file_init(&in->file, name, text, len);
     policy *p = parse_policy(&in->file, a, d);
     check_policy(p, a, d);
@@ -137,12 +101,9 @@ static int compile_one(const char *path, const char *output, bool dump, const ch
     input in = {.name = path};
     if (load(&in) < 0)
         return EXIT_USAGE;
-    const char *text = in.data;
-    size_t len = in.len;
-    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
-        text += 3;
-        len -= 3;
-    }
+    size_t bom = utf8_bom(in.data, in.len);
+    const char *text = in.data + bom;
+    size_t len = in.len - bom;
     src_file_init(&in.file, strcmp(path, "-") == 0 ? "<stdin>" : path, text, len);
     diag_set d;
     diag_set_init(&d);

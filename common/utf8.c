@@ -37,6 +37,12 @@ size_t utf8_seq_len(const unsigned char *s, size_t n)
     return k;
 }
 
+size_t utf8_bom(const char *s, size_t n)
+{
+    return n >= 3 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB &&
+                   (unsigned char)s[2] == 0xBF ? 3 : 0;
+}
+
 bool utf8_valid(const void *s, size_t n)
 {
     const unsigned char *p = s;

@@ -15,5 +15,7 @@
 size_t utf8_seq_len(const unsigned char *s, size_t n);
 /* Whether s[0..n) is valid UTF-8 throughout. */
 bool utf8_valid(const void *s, size_t n);
+/* 3 if s[0..n) starts with a UTF-8 byte order mark, else 0. */
+size_t utf8_bom(const char *s, size_t n);
 
 #endif
