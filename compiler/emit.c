@@ -873,10 +873,15 @@ static int stage_index(const policy *p, const char *name)
 }
 
 /* Moves the window (or period) of the record's class into the wall-clock
- * register w or the business register b, leaving the other unset. */
-static void class_windows(emitter *E, const window_vec *ws, int32_t w, int32_t b)
+ * register w or the business register b, leaving the other unset; for a
+ * cadence, also its number of touches into the register touches (-1 for a
+ * hand-off, which has none). */
+static void class_windows(emitter *E, const window_vec *ws, int32_t w, int32_t b,
+                          int32_t touches)
 {
     int done = new_label(E);
+    if (touches >= 0)
+        emit(E, OP_UNSET, touches, 0, 0);
     emit(E, OP_UNSET, w, 0, 0);
     emit(E, OP_UNSET, b, 0, 0);
     const class_window *other = NULL;
@@ -891,12 +896,16 @@ static void class_windows(emitter *E, const window_vec *ws, int32_t w, int32_t b
         emit(E, OP_EQ, is, E->class_reg, class_const(E, cw->cls.name));
         jump(E, OP_JMPF, is, next);
         int32_t v = expr_reg(E, cw->within);
+        if (touches >= 0)
+            emit(E, OP_MOVE, touches, k_int(E, VT_INT, cw->touches), 0);
         emit(E, OP_MOVE, reg_type(E, v) == VT_BDURATION ? b : w, v, 0);
         jump(E, OP_JMP, 0, done);
         place(E, next);
     }
     if (other) {
         int32_t v = expr_reg(E, other->within);
+        if (touches >= 0)
+            emit(E, OP_MOVE, touches, k_int(E, VT_INT, other->touches), 0);
         emit(E, OP_MOVE, reg_type(E, v) == VT_BDURATION ? b : w, v, 0);
     }
     place(E, done);
@@ -918,7 +927,7 @@ static void emit_handoffs(emitter *E)
         E->handoff_res[i] = out;
         emit(E, OP_MOVE, in, expr_reg(E, h->start), 0);
         emit(E, OP_MOVE, in + 1, expr_reg(E, h->stop), 0);
-        class_windows(E, &h->windows, in + 2, in + 3);
+        class_windows(E, &h->windows, in + 2, in + 3, -1);
         emit(E, OP_MOVE, in + 4, E->stage_reg, 0);
         emit(E, OP_HANDOFF, out, in, i);
     }
@@ -986,34 +995,7 @@ static void emit_cadences(emitter *E)
             emit(E, OP_MOVE, in, E->handoff_in[h], 0);
         }
         emit(E, OP_MOVE, in + 1, expr_reg(E, c->count), 0);
-        /* The touches per class: a window vector whose values are counts. */
-        int done = new_label(E);
-        emit(E, OP_UNSET, in + 2, 0, 0);
-        emit(E, OP_UNSET, in + 3, 0, 0);
-        emit(E, OP_UNSET, in + 4, 0, 0);
-        const class_window *other = NULL;
-        for (int k = 0; k < c->entries.n; k++) {
-            const class_window *cw = &c->entries.v[k];
-            if (!cw->cls.name || strcmp(cw->cls.name, "otherwise") == 0) {
-                other = cw;
-                continue;
-            }
-            int next = new_label(E);
-            int32_t is = temp(E, VT_BOOL);
-            emit(E, OP_EQ, is, E->class_reg, class_const(E, cw->cls.name));
-            jump(E, OP_JMPF, is, next);
-            int32_t v = expr_reg(E, cw->within);
-            emit(E, OP_MOVE, in + 2, k_int(E, VT_INT, cw->touches), 0);
-            emit(E, OP_MOVE, reg_type(E, v) == VT_BDURATION ? in + 4 : in + 3, v, 0);
-            jump(E, OP_JMP, 0, done);
-            place(E, next);
-        }
-        if (other) {
-            int32_t v = expr_reg(E, other->within);
-            emit(E, OP_MOVE, in + 2, k_int(E, VT_INT, other->touches), 0);
-            emit(E, OP_MOVE, reg_type(E, v) == VT_BDURATION ? in + 4 : in + 3, v, 0);
-        }
-        place(E, done);
+        class_windows(E, &c->entries, in + 3, in + 4, in + 2);
         emit(E, OP_MOVE, in + 5, E->stage_reg, 0);
         emit(E, OP_CADENCE, out, in, i);
     }
