@@ -70,7 +70,12 @@ typedef struct emitter {
     int32_t recycled, recycle_to, recycle_reason;
     int32_t *handoff_in;   /* by hand-off: first of its five input registers */
     int32_t *handoff_res;  /* by hand-off: first of its three results */
+    int32_t handoff_stop;  /* the stop time of the hand-off handoff_out shows */
+    int32_t *cadence_in;   /* by cadence: first of its six input registers */
+    int32_t *cadence_res;  /* by cadence: first of its three results */
     int32_t *out_regs;     /* by output column, until finish() renumbers them */
+    int32_t *quota_regs;   /* by quota: at, den, num, likewise */
+    int32_t report_regs[9];   /* sla_report_regs' registers in order, or -1 */
 } emitter;
 
 static void fail(emitter *E, src_loc loc, const char *fmt, ...)
@@ -932,6 +937,7 @@ static void emit_handoffs(emitter *E)
         emit(E, OP_HANDOFF, out, in, i);
     }
     if (p->handoffs.n == 1) {
+        E->handoff_stop = E->handoff_in[0] + 1;
         E->handoff_out = E->handoff_res[0];
         E->handoff_due = E->handoff_res[0] + 1;
         E->handoff_elapsed = E->handoff_res[0] + 2;
@@ -940,10 +946,12 @@ static void emit_handoffs(emitter *E)
         E->handoff_out = new_calc_run(E, out_types, 3);
         E->handoff_due = E->handoff_out + 1;
         E->handoff_elapsed = E->handoff_out + 2;
+        E->handoff_stop = new_calc(E, VT_TIME);
         release(E);
         int done = new_label(E);
         for (int k = 0; k < 3; k++)
             emit(E, OP_UNSET, E->handoff_out + k, 0, 0);
+        emit(E, OP_UNSET, E->handoff_stop, 0, 0);
         int order[64], n = 0;
         for (int i = 0; i < p->handoffs.n && n < 64; i++)
             order[n++] = i;
@@ -963,6 +971,7 @@ static void emit_handoffs(emitter *E)
             jump(E, OP_JMPF, set, next);
             for (int k = 0; k < 3; k++)
                 emit(E, OP_MOVE, E->handoff_out + k, res + k, 0);
+            emit(E, OP_MOVE, E->handoff_stop, E->handoff_in[order[x]] + 1, 0);
             jump(E, OP_JMP, 0, done);
             place(E, next);
         }
@@ -983,6 +992,8 @@ static void emit_cadences(emitter *E)
             need_lets(E, c->entries.v[k].within);
         E->line = (uint32_t)c->loc.line;
         int32_t in = new_calc_run(E, in_types, 6), out = new_calc_run(E, out_types, 3);
+        E->cadence_in[i] = in;
+        E->cadence_res[i] = out;
         if (first_out < 0)
             first_out = out;
         if (c->since) {
@@ -1110,6 +1121,170 @@ static void emit_outputs(emitter *E)
     release(E);
 }
 
+
+/* ---- what `sla report` measures ------------------------------------------------- */
+
+/* r, kept past the rule that computed it. */
+static int32_t keep(emitter *E, int32_t r)
+{
+    if (!is_temp(E, r))
+        return r;
+    int32_t k = new_calc(E, reg_type(E, r));
+    emit(E, OP_MOVE, k, r, 0);
+    return k;
+}
+
+static int32_t reached(emitter *E, const char *stage)
+{
+    int32_t r = new_calc(E, VT_BOOL);
+    emit(E, OP_LE, r, stage_const(E, stage), E->stage_reg);
+    return r;
+}
+
+static const stage_decl *find_stage(const policy *p, const char *name)
+{
+    int i = stage_index(p, name);
+    return i >= 0 ? p->stages.v[i] : NULL;
+}
+
+static int handoff_of(const policy *p, const char *stage)
+{
+    for (int i = 0; i < p->handoffs.n; i++)
+        if (!stage || strcmp(p->handoffs.v[i]->stage.name, stage) == 0)
+            return i;
+    return 0;
+}
+
+static void emit_quota(emitter *E, const quota_decl *qd, const quota_line *ql, sla_quota *q,
+                       int32_t *regs)
+{
+    const policy *p = E->p;
+    static const char *const periods[QP__COUNT] = {"week", "month", "quarter", "year"};
+    static const char *const cadence_words[CS__COUNT] = {"on track", "behind", "complete", "overdue"};
+    rule(E, ql->loc, ql->by, ql->metric == QM_SUM ? ql->sum : NULL);
+    if (ql->metric == QM_SUM)
+        need_lets(E, ql->when);
+    E->line = (uint32_t)ql->loc.line;
+    q->team = arena_strdup(E->a, qd->team.name);
+    q->text = source_text(E, ql->loc);
+    q->line = (uint32_t)ql->loc.line;
+    for (int k = 0; k < QP__COUNT; k++)
+        if (strcmp(periods[k], ql->period.name) == 0)
+            q->period = (uint8_t)k;
+    const expr *by = ql->by;
+    int32_t at = -1, den = -1, num = -1;
+    switch (ql->metric) {
+    case QM_STAGE:
+    case QM_CONVERSION: {
+        if (!by)
+            by = find_stage(p, ql->a.name)->since;
+        q->kind = ql->metric == QM_STAGE ? QK_COUNT : QK_RATE;
+        den = reached(E, ql->a.name);
+        num = ql->metric == QM_STAGE ? den : reached(E, ql->b.name);
+        at = keep(E, expr_reg(E, by));
+        break;
+    }
+    case QM_HANDOFF: {
+        int h = handoff_of(p, ql->a.name);
+        int32_t status = E->handoff_res[h];
+        int32_t met = new_calc(E, VT_BOOL), breached = new_calc(E, VT_BOOL);
+        emit(E, OP_EQ, met, status, k_int(E, VT_HANDOFF, HS_MET));
+        emit(E, OP_EQ, breached, status, k_int(E, VT_HANDOFF, HS_BREACHED));
+        q->kind = QK_RATE;
+        den = new_calc(E, VT_BOOL);
+        emit(E, OP_MAX, den, met, breached);   /* met or breached: decided */
+        num = strcmp(ql->status.name, "breached") == 0 ? breached : met;
+        at = by ? keep(E, expr_reg(E, by)) : E->handoff_in[h];
+        break;
+    }
+    case QM_CADENCE: {
+        int32_t status = E->cadence_res[0];
+        int word = 0;
+        for (int k = 0; k < CS__COUNT; k++)
+            if (strcmp(cadence_words[k], ql->status.name) == 0)
+                word = k;
+        q->kind = QK_RATE;
+        den = new_calc(E, VT_BOOL);
+        emit(E, OP_ISSET, den, status, 0);
+        num = new_calc(E, VT_BOOL);
+        emit(E, OP_EQ, num, status, k_int(E, VT_CADENCE, word));
+        at = by ? keep(E, expr_reg(E, by)) : E->cadence_in[0];
+        break;
+    }
+    case QM_SUM: {
+        q->kind = QK_SUM;
+        num = keep(E, expr_reg(E, ql->sum));
+        den = new_calc(E, VT_BOOL);
+        if (ql->when)
+            emit(E, OP_TRUTH, den, expr_reg(E, ql->when), 0);
+        else
+            emit(E, OP_MOVE, den, k_int(E, VT_BOOL, 1), 0);
+        at = keep(E, expr_reg(E, by));
+        break;
+    }
+    }
+    regs[0] = at;
+    regs[1] = den;
+    regs[2] = num;
+    switch (ql->target_kind) {
+    case QT_COUNT: q->target = (sla_value){.i = ql->target_int}; break;
+    case QT_MONEY: q->target = (sla_value){.i = ql->target_int}; break;
+    case QT_PERCENT: q->target = (sla_value){.f = ql->target_num}; break;
+    case QT_NUMBER:
+        if (q->kind == QK_SUM && reg_type(E, num) == VT_INT)
+            q->target = (sla_value){.i = (int64_t)llround(ql->target_num)};
+        else if (q->kind == QK_SUM && reg_type(E, num) == VT_MONEY)
+            q->target = (sla_value){.i = (int64_t)llround(ql->target_num * MONEY_SCALE)};
+        else
+            q->target = (sla_value){.f = ql->target_num};
+        break;
+    }
+}
+
+static void emit_quotas(emitter *E)
+{
+    const policy *p = E->p;
+    sla_program *prog = E->prog;
+    int n = 0;
+    for (int i = 0; i < p->quotas.n; i++)
+        n += p->quotas.v[i]->lines.n;
+    prog->quotas = arena_alloc(E->a, ((size_t)n + 1) * sizeof *prog->quotas);
+    E->quota_regs = arena_alloc(E->a, 3 * ((size_t)n + 1) * sizeof *E->quota_regs);
+    for (int i = 0; i < p->quotas.n; i++)
+        for (int l = 0; l < p->quotas.v[i]->lines.n; l++, prog->nquotas++)
+            emit_quota(E, p->quotas.v[i], &p->quotas.v[i]->lines.v[l],
+                       &prog->quotas[prog->nquotas], E->quota_regs + 3 * prog->nquotas);
+    release(E);
+
+    static const char *const days[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+    prog->checkins = arena_alloc(E->a, ((size_t)p->checkins.n + 1) * sizeof *prog->checkins);
+    for (int i = 0; i < p->checkins.n; i++) {
+        const checkin_decl *k = p->checkins.v[i];
+        sla_checkin *c = &prog->checkins[prog->ncheckins++];
+        c->name = arena_strdup(E->a, k->name.s);
+        c->weekly = k->weekly;
+        c->day = (uint8_t)k->day;
+        if (k->weekly)
+            for (int d = 0; d < 7; d++)
+                if (strncmp(k->weekday.name, days[d], 3) == 0)
+                    c->day = (uint8_t)d;
+    }
+
+    /* The parts of a record the report shows, in sla_report_regs' order. */
+    const int32_t parts[9] = {
+        p->fields.n && prog->fields[0].used ? 0 : -1,
+        p->stages.n ? E->stage_reg : -1,
+        p->classes.n ? E->class_reg : -1,
+        p->handoffs.n ? E->handoff_out : -1,
+        p->handoffs.n ? E->handoff_due : -1,
+        p->handoffs.n ? E->handoff_stop : -1,
+        p->cadences.n ? E->cadence_out : -1,
+        p->recycles.n ? E->recycled : -1,
+        p->recycles.n ? E->recycle_reason : -1,
+    };
+    memcpy(E->report_regs, parts, sizeof parts);
+}
+
 /* ---- the program ----------------------------------------------------------------- */
 
 static uint32_t final_reg(const emitter *E, int32_t r)
@@ -1173,6 +1348,19 @@ static bool finish(emitter *E)
     }
     for (uint32_t i = 0; i < prog->noutputs; i++)
         prog->outputs[i].reg = (uint16_t)final_reg(E, E->out_regs[i]);
+    for (uint32_t i = 0; i < prog->nquotas; i++) {
+        sla_quota *q = &prog->quotas[i];
+        q->at = (uint16_t)final_reg(E, E->quota_regs[3 * i]);
+        q->den = (uint16_t)final_reg(E, E->quota_regs[3 * i + 1]);
+        q->num = (uint16_t)final_reg(E, E->quota_regs[3 * i + 2]);
+    }
+    uint16_t *rr[] = {&prog->report.id, &prog->report.stage, &prog->report.klass,
+                      &prog->report.handoff, &prog->report.handoff_due, &prog->report.handoff_stop,
+                      &prog->report.cadence, &prog->report.recycled, &prog->report.recycle_reason};
+    _Static_assert(sizeof rr / sizeof rr[0] == sizeof E->report_regs / sizeof E->report_regs[0],
+                   "one provisional register per report register");
+    for (size_t i = 0; i < sizeof rr / sizeof rr[0]; i++)
+        *rr[i] = E->report_regs[i] < 0 ? REG_NONE : (uint16_t)final_reg(E, E->report_regs[i]);
     prog->sets = E->sets.v;
     prog->nsets = (uint32_t)E->sets.n;
     return true;
@@ -1304,6 +1492,8 @@ sla_program *emit_program(const policy *p, diag_set *d)
     E.score_reg = arena_alloc(mem, ((size_t)p->scores.n + 1) * sizeof *E.score_reg);
     E.handoff_in = arena_alloc(mem, ((size_t)p->handoffs.n + 1) * sizeof *E.handoff_in);
     E.handoff_res = arena_alloc(mem, ((size_t)p->handoffs.n + 1) * sizeof *E.handoff_res);
+    E.cadence_in = arena_alloc(mem, ((size_t)p->cadences.n + 1) * sizeof *E.cadence_in);
+    E.cadence_res = arena_alloc(mem, ((size_t)p->cadences.n + 1) * sizeof *E.cadence_res);
     E.stage_reg = new_calc(&E, VT_STAGE);
     E.class_reg = new_calc(&E, VT_CLASS);
     if (p->recycles.n) {
@@ -1319,6 +1509,7 @@ sla_program *emit_program(const policy *p, diag_set *d)
     emit_cadences(&E);
     emit_recycles(&E);
     emit_outputs(&E);
+    emit_quotas(&E);
     release(&E);
     emit(&E, OP_RET, 0, 0, 0);
 

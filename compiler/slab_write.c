@@ -322,6 +322,45 @@ static void write_sections(writer *w, const sla_program *p)
         put_u16(b, 0);
     }
     end(w, SLAB_SEC_OUTPUTS);
+
+    begin(w, SLAB_SEC_QUOTAS);
+    put_count(w, p->nquotas, p->quotas);
+    for (uint32_t i = 0; i < p->nquotas && p->quotas; i++) {
+        const sla_quota *q = &p->quotas[i];
+        put_str(w, q->team, false);
+        put_str(w, q->text, false);
+        put_u32(b, q->line);
+        put_u8(b, q->kind);
+        put_u8(b, q->period);
+        put_u16(b, 0);
+        bool number = q->kind == QK_RATE ||
+                      (q->kind == QK_SUM && q->num < p->nregs && p->reg_types &&
+                       p->reg_types[q->num] == VT_NUMBER);
+        put_value(w, number ? VT_NUMBER : VT_INT, &q->target);
+        put_u16(b, q->at);
+        put_u16(b, q->den);
+        put_u16(b, q->num);
+        put_u16(b, 0);
+    }
+    end(w, SLAB_SEC_QUOTAS);
+
+    begin(w, SLAB_SEC_CHECKINS);
+    put_count(w, p->ncheckins, p->checkins);
+    for (uint32_t i = 0; i < p->ncheckins && p->checkins; i++) {
+        put_str(w, p->checkins[i].name, false);
+        put_u8(b, p->checkins[i].weekly);
+        put_u8(b, p->checkins[i].day);
+        put_u16(b, 0);
+    }
+    end(w, SLAB_SEC_CHECKINS);
+
+    begin(w, SLAB_SEC_REPORT);
+    const sla_report_regs *rr = &p->report;
+    const uint16_t regs[] = {rr->id, rr->stage, rr->klass, rr->handoff, rr->handoff_due,
+                             rr->handoff_stop, rr->cadence, rr->recycled, rr->recycle_reason, 0};
+    for (size_t i = 0; i < sizeof regs / sizeof regs[0]; i++)
+        put_u16(b, regs[i]);
+    end(w, SLAB_SEC_REPORT);
 }
 
 static const char *const section_tags[SLAB_SEC__COUNT] = {

@@ -85,6 +85,47 @@ typedef struct sla_hours {
     uint16_t start, end;      /* minutes after local midnight */
 } sla_hours;
 
+/* A quota line, as `sla report` measures it. Each record gives three
+ * registers: `at`, the instant that puts it in a period (unset: not
+ * counted); `den`, whether it counts at all (a bool: the records a count
+ * or sum covers, or the denominator of a rate); `num`, for a rate the bool
+ * numerator, for a sum the value added (unset values are skipped), for a
+ * count the same register as `den`. */
+typedef enum { QK_COUNT, QK_RATE, QK_SUM, QK__COUNT } sla_quota_kind;
+typedef enum { QP_WEEK, QP_MONTH, QP_QUARTER, QP_YEAR, QP__COUNT } sla_period;
+
+typedef struct sla_quota {
+    const char *team;
+    const char *text;         /* the line as written: "400 mql per month" */
+    uint32_t line;            /* its source line */
+    uint8_t kind;             /* sla_quota_kind */
+    uint8_t period;           /* sla_period */
+    sla_value target;         /* count: i; rate: f, a percentage; sum: as num's type */
+    uint16_t at, den, num;    /* registers */
+} sla_quota;
+
+/* A check-in: weekly on a weekday (Monday = 0), or monthly on a day of
+ * the month (past a month's end: its last day). */
+typedef struct sla_checkin {
+    const char *name;
+    uint8_t weekly;
+    uint8_t day;
+} sla_checkin;
+
+/* Registers `sla report` reads after each record, REG_NONE where the
+ * policy has no such part. */
+#define REG_NONE UINT16_MAX
+typedef struct sla_report_regs {
+    uint16_t id;              /* the record's first field */
+    uint16_t stage, klass;
+    uint16_t handoff, handoff_due, handoff_stop;
+    uint16_t cadence;
+    uint16_t recycled, recycle_reason;
+} sla_report_regs;
+#define REPORT_REGS_NONE \
+    ((sla_report_regs){REG_NONE, REG_NONE, REG_NONE, REG_NONE, REG_NONE, REG_NONE, REG_NONE, \
+                       REG_NONE, REG_NONE})
+
 typedef struct sla_program {
     const char *name;         /* the policy's name */
     const char *zone;         /* IANA name */
@@ -119,6 +160,11 @@ typedef struct sla_program {
     uint32_t nholidays;
     sla_output *outputs;
     uint32_t noutputs;
+    sla_quota *quotas;
+    uint32_t nquotas;
+    sla_checkin *checkins;
+    uint32_t ncheckins;
+    sla_report_regs report;
 
     void *memory;             /* what owns all of the above (an arena) */
 } sla_program;

@@ -26,7 +26,7 @@
 #define SLAB_MAGIC "SLAB\r\n\x1a\n"
 enum {
     SLAB_MAGIC_SIZE = 8,
-    SLAB_VERSION = 1,         /* the format this code reads and writes */
+    SLAB_VERSION = 2,         /* the format this code reads and writes */
     SLAB_HEADER_SIZE = 56,    /* magic, version, flags, checksum, payload length */
     SLAB_SECTION_HEAD = 8,    /* tag, body size */
 };
@@ -47,7 +47,10 @@ enum {
     X(CADENCES, "CADN", "cadences")               \
     X(HOURS, "HOUR", "business hours")            \
     X(HOLIDAYS, "HOLI", "holidays")               \
-    X(OUTPUTS, "OUTS", "outputs")
+    X(OUTPUTS, "OUTS", "outputs")                 \
+    X(QUOTAS, "QUOT", "quotas")                   \
+    X(CHECKINS, "CHKN", "check-ins")              \
+    X(REPORT, "RPRT", "report registers")
 
 typedef enum {
 #define X(id, tag, words) SLAB_SEC_##id,
@@ -72,6 +75,10 @@ enum {
     SLAB_HOURS = 6,           /* u8 weekday, u8 0, u16 start, u16 end */
     SLAB_HOLIDAY = 8,         /* i64 */
     SLAB_OUTPUT = 12,         /* header, u16 register, u16 0 */
+    SLAB_QUOTA = 40,          /* team, text, u32 line, u8 kind, u8 period, u16 0,
+                                 8 bytes of target, u16 at, den, num, 0 */
+    SLAB_CHECKIN = 12,        /* name, u8 weekly, u8 day, u16 0 */
+    SLAB_REPORT = 20,         /* nine u16 registers, u16 0 */
 };
 
 /* Flag bits. */

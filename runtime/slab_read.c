@@ -438,6 +438,58 @@ static void read_outputs(reader *r, sla_program *p)
     }
 }
 
+static void read_quotas(reader *r, sla_program *p)
+{
+    p->nquotas = get_count(r, SLAB_QUOTA, "quotas");
+    p->quotas = arena_alloc(r->a, ((size_t)p->nquotas + 1) * sizeof *p->quotas);
+    for (uint32_t i = 0; i < p->nquotas && !r->failed; i++) {
+        sla_quota *q = &p->quotas[i];
+        q->team = get_str(r);
+        q->text = get_str(r);
+        q->line = get_u32(r);
+        q->kind = (uint8_t)get_u8(r);
+        q->period = (uint8_t)get_u8(r);
+        get_zero(r, 2);
+        const uint8_t *target = r->p;
+        get(r, 8);
+        q->at = (uint16_t)get_u16(r);
+        q->den = (uint16_t)get_u16(r);
+        q->num = (uint16_t)get_u16(r);
+        get_zero(r, 2);
+        if (r->failed)
+            return;
+        /* The target's bits are read by the type they have: a rate's and a
+         * number sum's are a double, the rest an integer. */
+        bool number = q->kind == QK_RATE ||
+                      (q->kind == QK_SUM && q->num < p->nregs && p->reg_types[q->num] == VT_NUMBER);
+        reader t = *r;
+        t.p = target;
+        get_value(&t, number ? VT_NUMBER : VT_INT, &q->target);
+    }
+}
+
+static void read_checkins(reader *r, sla_program *p)
+{
+    p->ncheckins = get_count(r, SLAB_CHECKIN, "check-ins");
+    p->checkins = arena_alloc(r->a, ((size_t)p->ncheckins + 1) * sizeof *p->checkins);
+    for (uint32_t i = 0; i < p->ncheckins && !r->failed; i++) {
+        p->checkins[i].name = get_str(r);
+        p->checkins[i].weekly = (uint8_t)get_u8(r);
+        p->checkins[i].day = (uint8_t)get_u8(r);
+        get_zero(r, 2);
+    }
+}
+
+static void read_report(reader *r, sla_program *p)
+{
+    sla_report_regs *rr = &p->report;
+    uint16_t *regs[] = {&rr->id, &rr->stage, &rr->klass, &rr->handoff, &rr->handoff_due,
+                        &rr->handoff_stop, &rr->cadence, &rr->recycled, &rr->recycle_reason};
+    for (size_t i = 0; i < sizeof regs / sizeof regs[0]; i++)
+        *regs[i] = (uint16_t)get_u16(r);
+    get_zero(r, 2);
+}
+
 /* ---- the file ---------------------------------------------------------------------- */
 
 static uint32_t le32(const uint8_t *p)
@@ -527,6 +579,9 @@ sla_program *slab_read(const void *data, size_t len, char *err, size_t errlen)
         case SLAB_SEC_HOURS:
         case SLAB_SEC_HOLIDAYS: read_calendar(&r, p, (slab_section)s); break;
         case SLAB_SEC_OUTPUTS: read_outputs(&r, p); break;
+        case SLAB_SEC_QUOTAS: read_quotas(&r, p); break;
+        case SLAB_SEC_CHECKINS: read_checkins(&r, p); break;
+        case SLAB_SEC_REPORT: read_report(&r, p); break;
         case SLAB_SEC__COUNT: break;
         }
         if (!close_section(&r))

@@ -497,6 +497,96 @@ static bool check_outputs(vctx *v)
     return true;
 }
 
+/* The registers `sla report` reads after a record, with what reads them:
+ * they must exist, have their types and be written on every path to the
+ * end, as outputs must. */
+typedef struct end_read {
+    uint32_t reg;
+    unsigned mask;
+    char what[96];
+} end_read;
+
+static uint32_t end_reads(const sla_program *p, end_read *out)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < p->noutputs; i++) {
+        out[n] = (end_read){.reg = p->outputs[i].reg, .mask = M_ALL};
+        snprintf(out[n++].what, sizeof out->what, "output %s", p->outputs[i].header);
+    }
+    for (uint32_t i = 0; i < p->nquotas; i++) {
+        const sla_quota *q = &p->quotas[i];
+        unsigned num = q->kind == QK_SUM ? TM(VT_INT) | TM(VT_NUMBER) | TM(VT_MONEY) : TM(VT_BOOL);
+        const uint32_t regs[3] = {q->at, q->den, q->num};
+        const unsigned masks[3] = {TM(VT_TIME), TM(VT_BOOL), num};
+        static const char *const roles[3] = {"time", "condition", "value"};
+        for (int k = 0; k < 3; k++) {
+            out[n] = (end_read){.reg = regs[k], .mask = masks[k]};
+            snprintf(out[n++].what, sizeof out->what, "quota %" PRIu32 "'s %s", i, roles[k]);
+        }
+    }
+    const sla_report_regs *r = &p->report;
+    const struct { uint16_t reg; unsigned mask; const char *what; } parts[] = {
+        {r->id, M_ALL, "the record's id"},
+        {r->stage, TM(VT_STAGE), "the report's stage"},
+        {r->klass, TM(VT_CLASS), "the report's class"},
+        {r->handoff, TM(VT_HANDOFF), "the report's hand-off status"},
+        {r->handoff_due, TM(VT_TIME), "the report's hand-off due time"},
+        {r->handoff_stop, TM(VT_TIME), "the report's hand-off stop time"},
+        {r->cadence, TM(VT_CADENCE), "the report's cadence status"},
+        {r->recycled, TM(VT_BOOL), "the report's recycled flag"},
+        {r->recycle_reason, TM(VT_TEXT), "the report's recycle reason"},
+    };
+    for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++)
+        if (parts[k].reg != REG_NONE) {
+            out[n] = (end_read){.reg = parts[k].reg, .mask = parts[k].mask};
+            snprintf(out[n++].what, sizeof out->what, "%s", parts[k].what);
+        }
+    return n;
+}
+
+static uint32_t end_read_count(const sla_program *p)
+{
+    return p->noutputs + 3 * p->nquotas + 9;
+}
+
+static bool check_report(vctx *v)
+{
+    const sla_program *p = v->p;
+    if ((p->nquotas && !p->quotas) || (p->ncheckins && !p->checkins))
+        return fail(v, "the program has quotas or check-ins but no list of them");
+    for (uint32_t i = 0; i < p->nquotas; i++) {
+        const sla_quota *q = &p->quotas[i];
+        if (!q->team || !q->text)
+            return fail(v, "quota %" PRIu32 " has no team or text", i);
+        if (q->kind >= QK__COUNT || q->period >= QP__COUNT)
+            return fail(v, "quota %" PRIu32 " has an unknown kind (%u) or period (%u)", i,
+                        q->kind, q->period);
+        if (q->kind == QK_COUNT && (q->num != q->den || q->target.i < 0))
+            return fail(v, "quota %" PRIu32 " counts records but has a separate value or a "
+                        "negative target", i);
+        if (q->kind == QK_RATE && !(q->target.f >= 0 && q->target.f <= 100))
+            return fail(v, "quota %" PRIu32 "'s target is not a percentage from 0 to 100", i);
+    }
+    for (uint32_t i = 0; i < p->ncheckins; i++) {
+        const sla_checkin *c = &p->checkins[i];
+        if (!c->name || c->weekly > 1 || (c->weekly ? c->day > 6 : c->day < 1 || c->day > 31))
+            return fail(v, "check-in %" PRIu32 " has no name or an impossible day", i);
+    }
+    end_read *reads = xmalloc((size_t)end_read_count(p) * sizeof *reads);
+    uint32_t n = end_reads(p, reads);
+    bool ok = true;
+    for (uint32_t i = 0; i < n && ok; i++) {
+        if (reads[i].reg >= p->nregs)
+            ok = fail(v, "%s is register r%" PRIu32 ", but the program has %" PRIu32
+                      " register%s", reads[i].what, reads[i].reg, p->nregs, PL(p->nregs));
+        else if (!(reads[i].mask & TM(p->reg_types[reads[i].reg])))
+            ok = fail(v, "%s is register r%" PRIu32 ", of type %s", reads[i].what, reads[i].reg,
+                      vtype_names[p->reg_types[reads[i].reg]]);
+    }
+    free(reads);
+    return ok;
+}
+
 /* ---- instructions ---------------------------------------------------------- */
 
 static const char *const operand_names[3] = {"A", "B", "C"};
@@ -668,6 +758,8 @@ static bool check_flow(vctx *v)
     uint64_t *pend = xmalloc((ntargets ? ntargets : 1) * w * sizeof *pend);
     unsigned char *live = xmalloc(ntargets ? ntargets : 1);
 
+    end_read *reads = xmalloc((size_t)end_read_count(p) * sizeof *reads);
+    uint32_t nreads = end_reads(p, reads);
     uint32_t bad_pc = UINT32_MAX, bad_reg = 0, bad_out = UINT32_MAX;
     for (size_t w0 = 0; w0 < words; w0 += w) {
         size_t wn = words - w0 < w ? words - w0 : w;
@@ -699,8 +791,8 @@ static bool check_flow(vctx *v)
                 }
             }
             if (in->op == OP_RET) {
-                for (uint32_t k = 0; k < p->noutputs && !found; k++) {
-                    uint32_t r = p->outputs[k].reg;
+                for (uint32_t k = 0; k < nreads && !found; k++) {
+                    uint32_t r = reads[k].reg;
                     if (r < base || r - base < lo || r - base >= hi)
                         continue;
                     uint64_t t = r - base - lo;
@@ -739,12 +831,14 @@ static bool check_flow(vctx *v)
     free(cur);
     free(pend);
     free(live);
-    if (bad_pc == UINT32_MAX)
-        return true;
-    if (bad_out != UINT32_MAX)
-        return fail(v, "output %s shows register r%" PRIu32 ", which is not written on every "
-                    "path to the end (RET at pc %" PRIu32 ")", p->outputs[bad_out].header,
-                    bad_reg, bad_pc);
+    bool ok = true;
+    if (bad_pc != UINT32_MAX && bad_out != UINT32_MAX)
+        ok = fail(v, "%s%s register r%" PRIu32 ", which is not written on every path to the end "
+                  "(RET at pc %" PRIu32 ")", reads[bad_out].what,
+                  bad_out < p->noutputs ? " shows" : " is", bad_reg, bad_pc);
+    free(reads);
+    if (bad_pc == UINT32_MAX || !ok)
+        return ok;
     return fail(v, "%s reads register r%" PRIu32 " before any instruction writes it (pc %" PRIu32
                 ")", opcode_names[p->code[bad_pc].op], bad_reg, bad_pc);
 }
@@ -778,7 +872,7 @@ static bool check_program(vctx *v)
 
     if (!check_fields(v) || !check_names(v, p->stages, p->nstages, "stage") ||
         !check_names(v, p->classes, p->nclasses, "class") || !check_consts(v) ||
-        !check_sets(v) || !check_clock(v) || !check_outputs(v))
+        !check_sets(v) || !check_clock(v) || !check_outputs(v) || !check_report(v))
         return false;
 
     if (p->ncode == 0)

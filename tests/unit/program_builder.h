@@ -51,6 +51,7 @@ static inline sla_program *tp_new(void)
     p->memory = a;
     p->name = "test";
     p->zone = "UTC";
+    p->report = REPORT_REGS_NONE;
     return p;
 }
 

@@ -405,13 +405,14 @@ static void header_layout(void **state)
     buf b;
     image_of(p, &b);
     assert_memory_equal(b.data, "SLAB\r\n\x1a\n", 8);
-    assert_int_equal(rd32(&b, 8), 1);
+    assert_int_equal(rd32(&b, 8), 2);
     assert_int_equal(rd32(&b, 12), 0);
     assert_int_equal(rd32(&b, 48), b.len - 56);
     assert_int_equal(rd32(&b, 52), 0);
     /* the sections, in order, covering the payload exactly */
     static const char *const tags[] = {"STRS", "PROG", "REGS", "FLDS", "CNST", "CODE", "SETS",
-                                       "STGS", "CLSS", "HAND", "CADN", "HOUR", "HOLI", "OUTS"};
+                                       "STGS", "CLSS", "HAND", "CADN", "HOUR", "HOLI", "OUTS",
+                                       "QUOT", "CHKN", "RPRT"};
     size_t at = 56;
     for (size_t i = 0; i < sizeof tags / sizeof *tags; i++) {
         assert_memory_equal(b.data + at, tags[i], 4);
@@ -424,6 +425,10 @@ static void header_layout(void **state)
     assert_int_equal(size, 4 + 12 * p->ncode);
     assert_int_equal(rd32(&b, section(&b, "REGS", &size)), p->nregs);
     assert_int_equal(size, 4 + p->nregs);
+    assert_int_equal(rd32(&b, section(&b, "QUOT", &size)), p->nquotas);
+    assert_int_equal(size, 4 + 40 * p->nquotas);
+    section(&b, "RPRT", &size);
+    assert_int_equal(size, 20);
     /* the pool holds each string once: "Email" is a column and a constant */
     const char *pool = b.data + section(&b, "STRS", &size);
     const char *first = memmem(pool, size, "\0Email\0", 7);
@@ -536,15 +541,15 @@ static void refuses_other_versions(void **state)
     image_of(p, &b);
     wr32(&b, 8, 3);
     assert_read_fails(&b, "compiled by a newer version of slac (format 3; this sla reads "
-                          "format 1)");
-    wr32(&b, 8, 0);
-    assert_read_fails(&b, "compiled by an older version of slac (format 0; this sla reads "
-                          "format 1): compile the policy again");
+                          "format 2)");
+    wr32(&b, 8, 1);
+    assert_read_fails(&b, "compiled by an older version of slac (format 1; this sla reads "
+                          "format 2): compile the policy again");
     /* a newer format is recognised even when its header is shorter */
-    wr32(&b, 8, 2);
+    wr32(&b, 8, 4);
     b.len = 12;
-    assert_read_fails(&b, "compiled by a newer version of slac (format 2; this sla reads "
-                          "format 1)");
+    assert_read_fails(&b, "compiled by a newer version of slac (format 4; this sla reads "
+                          "format 2)");
     buf_free(&b);
     image_of(p, &b);
     wr32(&b, 12, 1);
@@ -815,12 +820,12 @@ static void refuses_bad_sections(void **state)
     /* a section longer than the rest of the file */
     buf_reset(&c);
     buf_put(&c, b.data, b.len);
-    at = section(&c, "OUTS", &size);
+    at = section(&c, "RPRT", &size);
     wr32(&c, at - 4, size + 1);
     reseal(&c);
     char want[160];
-    snprintf(want, sizeof want, "truncated: expected %u bytes of outputs, found %u", size + 1,
-             size);
+    snprintf(want, sizeof want, "truncated: expected %u bytes of report registers, found %u",
+             size + 1, size);
     assert_read_fails(&c, want);
 
     /* a section with bytes its contents do not use */

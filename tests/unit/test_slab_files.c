@@ -550,10 +550,10 @@ static void flip_message(const uint8_t *d, size_t len, size_t at, int bit, char 
         uint32_t v = (uint32_t)SLAB_VERSION ^ ((uint32_t)1 << ((at - 8) * 8 + (size_t)bit));
         if (v > SLAB_VERSION)
             snprintf(want, n, "compiled by a newer version of slac (format %u; this sla reads "
-                     "format 1)", v);
+                     "format %d)", v, SLAB_VERSION);
         else
             snprintf(want, n, "compiled by an older version of slac (format %u; this sla reads "
-                     "format 1): compile the policy again", v);
+                     "format %d): compile the policy again", v, SLAB_VERSION);
     } else if (at < 16) {
         snprintf(want, n, "the file uses features this sla does not know (flags 0x%08x)",
                  1u << ((at - 12) * 8 + (size_t)bit));
