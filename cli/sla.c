@@ -1,5 +1,5 @@
 /*
- * sla.c - the runtime's command line: `sla score`, `sla check`.
+ * sla.c - the runtime's command line: `sla score`, `sla report`, `sla check`.
  *
  * A policy is given as its source (.sla, compiled in memory) or as a
  * compiled .slab file, told apart by the file's first bytes, not its name.
@@ -13,6 +13,8 @@
 #include "../common/tz.h"
 #include "../common/xalloc.h"
 #include "../compiler/compile.h"
+#include "../common/outfile.h"
+#include "../runtime/report.h"
 #include "../runtime/score.h"
 #include "../runtime/slab.h"
 #include "../runtime/vm.h"
@@ -31,6 +33,9 @@ static const char usage[] =
     "Commands:\n"
     "  score POLICY INPUT [OPTION]...   score every row of INPUT (a CSV file, or -\n"
     "                                   for standard input) with POLICY\n"
+    "  report POLICY INPUT [OPTION]...  add up the quotas, the funnel, hand-offs,\n"
+    "                                   cadences and recycling of INPUT, as of an\n"
+    "                                   instant, for the check-ins\n"
     "  check POLICY...                  check policies (as slac --check)\n"
     "\n"
     "POLICY is a policy (.sla) or a compiled policy (.slab, from slac -o).\n"
@@ -47,11 +52,21 @@ static const char usage[] =
     "                       the run\n"
     "  -q, --quiet          no summary on standard error\n"
     "\n"
+    "Options of report (and --as-of, --rejects, -q as for score):\n"
+    "  -o, --output FILE    write the report to FILE (whole or not at all)\n"
+    "  --format FORMAT      text (default), md (Markdown), json, or html (one\n"
+    "                       self-contained page with charts)\n"
+    "  --fail-on WHAT       exit with status 3 if a quota missed its last whole\n"
+    "                       period (missed), or that or is at risk in the\n"
+    "                       current one (at-risk)\n"
+    "  --color WHEN         auto (default: on a terminal), always or never\n"
+    "\n"
     "  -h, --help           show this help and exit\n"
     "  --version            show the version and exit\n"
     "\n"
     "Exit status: 0 success; 1 bad input (a policy with errors, a bad row\n"
-    "without --rejects, a missing column); 2 usage or input/output error.\n";
+    "without --rejects, a missing column); 2 usage or input/output error;\n"
+    "3 (report --fail-on) a quota missed or at risk.\n";
 
 /* Compiles or loads a policy; diagnostics and errors go to stderr. */
 static sla_program *load_policy(const char *path, int *status)
@@ -120,6 +135,18 @@ static int parse_as_of(const char *s, const char *zone, int64_t *out)
     return 0;
 }
 
+/* The default as-of instant: now. */
+static int now_us(int64_t *out)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_REALTIME, &ts) != 0) {
+        perror("sla: reading the clock");
+        return -1;
+    }
+    *out = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+    return 0;
+}
+
 static int score(int argc, char **argv)
 {
     const char *policy = NULL, *input = NULL, *as_of = NULL;
@@ -175,15 +202,9 @@ static int score(int argc, char **argv)
     sla_program *p = load_policy(policy, &status);
     if (!p)
         return status;
-    if (as_of) {
-        if (parse_as_of(as_of, p->zone, &o.as_of) < 0) {
-            program_free(p);
-            return 2;
-        }
-    } else {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        o.as_of = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+    if (as_of ? parse_as_of(as_of, p->zone, &o.as_of) < 0 : now_us(&o.as_of) < 0) {
+        program_free(p);
+        return 2;
     }
     o.input = input;
     score_stats st;
@@ -196,6 +217,132 @@ static int score(int argc, char **argv)
             fprintf(stderr, " (see %s)", o.rejects);
         fputc('\n', stderr);
     }
+    program_free(p);
+    return status;
+}
+
+static int report_cmd(int argc, char **argv)
+{
+    const char *policy = NULL, *input = NULL, *as_of = NULL, *output = NULL, *rejects = NULL;
+    report_format format = RF_TEXT;
+    int fail_on = 0;          /* 1 missed, 2 at risk */
+    int color = -1;           /* -1 auto */
+    bool quiet = false;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+        bool takes_value = !strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--format") ||
+                           !strcmp(a, "--as-of") || !strcmp(a, "--rejects") ||
+                           !strcmp(a, "--fail-on") || !strcmp(a, "--color");
+        if (takes_value && (!next || (next[0] == '-' && next[1] == '-'))) {
+            fprintf(stderr, "sla report: %s needs a value\nTry 'sla --help'.\n", a);
+            return 2;
+        }
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(usage, stdout);
+            return 0;
+        }
+        if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+            output = strcmp(argv[++i], "-") == 0 ? NULL : argv[i];
+        } else if (!strcmp(a, "--format")) {
+            const char *f = argv[++i];
+            if (!strcmp(f, "text")) format = RF_TEXT;
+            else if (!strcmp(f, "md") || !strcmp(f, "markdown")) format = RF_MD;
+            else if (!strcmp(f, "json")) format = RF_JSON;
+            else if (!strcmp(f, "html")) format = RF_HTML;
+            else {
+                fprintf(stderr, "sla report: unknown format '%s': use text, md, json or html\n", f);
+                return 2;
+            }
+        } else if (!strcmp(a, "--fail-on")) {
+            const char *f = argv[++i];
+            if (!strcmp(f, "missed")) fail_on = 1;
+            else if (!strcmp(f, "at-risk")) fail_on = 2;
+            else {
+                fprintf(stderr, "sla report: --fail-on takes missed or at-risk, not '%s'\n", f);
+                return 2;
+            }
+        } else if (!strcmp(a, "--color")) {
+            const char *f = argv[++i];
+            if (!strcmp(f, "always")) color = 1;
+            else if (!strcmp(f, "never")) color = 0;
+            else if (!strcmp(f, "auto")) color = -1;
+            else {
+                fprintf(stderr, "sla report: --color takes auto, always or never, not '%s'\n", f);
+                return 2;
+            }
+        } else if (!strcmp(a, "--as-of")) {
+            as_of = argv[++i];
+        } else if (!strcmp(a, "--rejects")) {
+            rejects = argv[++i];
+        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            quiet = true;
+        } else if (a[0] == '-' && a[1] && strcmp(a, "-") != 0) {
+            fprintf(stderr, "sla report: unknown option '%s'\nTry 'sla --help'.\n", a);
+            return 2;
+        } else if (!policy) {
+            policy = a;
+        } else if (!input) {
+            input = a;
+        } else {
+            fprintf(stderr, "sla report: unexpected argument '%s'\nTry 'sla --help'.\n", a);
+            return 2;
+        }
+    }
+    if (!policy || !input) {
+        fprintf(stderr, "sla report: give a policy and an input: sla report POLICY INPUT\n"
+                        "Try 'sla --help'.\n");
+        return 2;
+    }
+    int status = 0;
+    sla_program *p = load_policy(policy, &status);
+    if (!p)
+        return status;
+    score_options o = {.input = input, .rejects = rejects, .discard = true};
+    char err[200];
+    tz_zone *zone = NULL;
+    report_acc *acc = NULL;
+    if (as_of ? parse_as_of(as_of, p->zone, &o.as_of) < 0 : now_us(&o.as_of) < 0) {
+        status = 2;
+        goto done;
+    }
+    zone = tz_load(p->zone, err, sizeof err);
+    if (!zone) {
+        fprintf(stderr, "sla: the policy's time zone \"%s\": %s\n", p->zone, err);
+        status = 2;
+        goto done;
+    }
+    acc = o.acc = report_acc_new(p, zone, o.as_of);
+    score_stats st;
+    status = score_file(p, &o, &st);
+    if (status)
+        goto done;
+    if (!quiet && rejects)
+        fprintf(stderr, "sla: %lld row%s read: %lld scored, %lld rejected%s%s%s\n",
+                (long long)st.read, st.read == 1 ? "" : "s", (long long)st.scored,
+                (long long)st.rejected, st.rejected ? " (see " : "", st.rejected ? rejects : "",
+                st.rejected ? ")" : "");
+    report r;
+    report_build(&r, acc, strcmp(input, "-") == 0 ? "<stdin>" : input, st.read, st.scored,
+                 st.rejected);
+    if (color < 0)
+        color = !output && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+    out_file out;
+    if (out_open(&out, output, "sla") < 0) {
+        report_free(&r);
+        status = 2;
+        goto done;
+    }
+    report_render(&r, format, color && format == RF_TEXT, &out.b);
+    if (out_close(&out, true) != 0)
+        status = 2;
+    else if (fail_on && report_fails(&r, fail_on == 2))
+        status = 3;
+    report_free(&r);
+
+done:
+    report_acc_free(acc);
+    tz_free(zone);
     program_free(p);
     return status;
 }
@@ -252,6 +399,8 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "score"))
         return score(argc - 2, argv + 2);
+    if (!strcmp(cmd, "report"))
+        return report_cmd(argc - 2, argv + 2);
     if (!strcmp(cmd, "check"))
         return check(argc - 2, argv + 2);
     fprintf(stderr, "sla: unknown command '%s'\nTry 'sla --help'.\n", cmd);

@@ -218,7 +218,8 @@ static int score_records(run *r, csv_reader *in, score_stats *st)
     int rc = bind_columns(r, &rec);
     if (rc)
         return rc;
-    write_header(r);
+    if (!r->o->discard)
+        write_header(r);
 
     vm *v = vm_new(p, session_calendar(&r->ses), r->o->as_of);
     sla_value *regs = vm_registers(v);
@@ -278,7 +279,10 @@ static int score_records(run *r, csv_reader *in, score_stats *st)
             continue;
         }
         vm_run(v);
-        write_row(r, regs);
+        if (r->o->acc)
+            report_acc_add(r->o->acc, regs, rec.line);
+        if (!r->o->discard)
+            write_row(r, regs);
         st->scored++;
         if (r->out.b.len > OUT_FLUSH_AT && out_flush(&r->out) < 0) {
             rc = 2;
@@ -319,20 +323,26 @@ int score_file(const sla_program *p, const score_options *o, score_stats *st)
         goto done;
     }
     in = csv_open_fd(fd, r.name);
-    if (out_open(&r.out, o->output, "sla") < 0) {
+    if (o->discard) {
+        buf_init(&r.out.b);
+        r.out.fd = -1;
+    } else if (out_open(&r.out, o->output, "sla") < 0) {
         rc = 2;
         goto done;
     }
     if (r.rejects) {
         if (out_open(&r.rej, o->rejects, "sla") < 0) {
-            out_close(&r.out, false);
+            if (!o->discard)
+                out_close(&r.out, false);
             rc = 2;
             goto done;
         }
         buf_puts(&r.rej.b, "line,column,reason,row\n");
     }
     rc = score_records(&r, in, st);
-    if (out_close(&r.out, rc == 0) != 0 && rc == 0)
+    if (o->discard)
+        buf_free(&r.out.b);
+    else if (out_close(&r.out, rc == 0) != 0 && rc == 0)
         rc = 2;
     if (r.rejects && out_close(&r.rej, rc == 0) != 0 && rc == 0)
         rc = 2;

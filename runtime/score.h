@@ -5,6 +5,7 @@
 #define SLA_SCORE_H
 
 #include "program.h"
+#include "report.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -15,6 +16,8 @@ typedef struct score_options {
     const char *rejects;      /* a path for bad rows; NULL: stop at the first */
     bool jsonl;               /* JSON Lines instead of CSV */
     int64_t as_of;            /* microseconds since the epoch */
+    report_acc *acc;          /* adds up every scored record, if not NULL */
+    bool discard;             /* write no output rows (a report's run) */
 } score_options;
 
 typedef struct score_stats {
