@@ -215,12 +215,12 @@ arg_after() {   # arg_after OPTION ARGS...: the value of OPTION, if given
     done
 }
 
-input_of() {    # the INPUT argument of `sla score ...`
-    shift       # score
+input_of() {    # the INPUT argument of `sla score ...` or `sla report ...`
+    shift       # score or report
     local n=0
     while [ $# -gt 0 ]; do
         case $1 in
-            -o|--output|--format|--as-of|--rejects) shift ;;
+            -o|--output|--format|--as-of|--rejects|--fail-on|--color) shift ;;
             -q|--quiet) ;;
             *) n=$((n + 1)); [ $n -eq 2 ] && { echo "$1"; return; } ;;
         esac
@@ -266,7 +266,9 @@ for dir in tests/score/cases/*/; do
     mapfile -t raw < <([ -s "$dir/args" ] && cat "$dir/args")
     left=$(find "$t" -name '*.tmp*' | sed "s|$t|{tmp}|")
     [ -z "$left" ] || problem "temporary files left behind: $left"
-    if [ "$status" -ne 0 ]; then
+    # Status 3 is `sla report --fail-on` saying a quota is off: the report
+    # itself was written.
+    if [ "$status" -ne 0 ] && ! { [ "$status" -eq 3 ] && [ "${raw[0]:-}" = report ]; }; then
         for f in output rejects; do
             target=$t/out
             [ $f = rejects ] && target=$t/rejects
@@ -286,6 +288,17 @@ for dir in tests/score/cases/*/; do
                 problem "JSON Lines: $(cat "$t/jsonl.err")"
         fi
     fi
+    if [ "${raw[0]:-}" = report ] && [ "$(arg_after --format "${raw[@]}")" = json ] &&
+       { [ "$status" -eq 0 ] || [ "$status" -eq 3 ]; }; then
+        # A JSON report follows its schema, and counts every row of the input.
+        jfile=$t/run.stdout
+        [ -n "$(arg_after -o "${raw[@]}")" ] && jfile=$out
+        input=$(input_of "${raw[@]}")
+        [ "$input" = - ] && input=$(head -n 1 "$dir/stdin")
+        rows_in=$("$py" -c "$pycheck" rows "$input")
+        "$py" tests/tools/check_report_json.py "$jfile" "$rows_in" > "$t/rj.err" 2>&1 ||
+            problem "JSON report: $(cat "$t/rj.err")"
+    fi
     if [ -n "$(arg_after --rejects "${raw[@]}")" ] && [ "$status" -eq 0 ]; then
         input=$(input_of "${raw[@]}")
         [ "$input" = - ] && input=$(head -n 1 "$dir/stdin")
@@ -299,7 +312,9 @@ for dir in tests/score/cases/*/; do
             "$py" -c "$pycheck" rejects-header "$rej" 2> "$t/rh.err" || problem "$(cat "$t/rh.err")"
             rows_in=$("$py" -c "$pycheck" rows "$input")
             rows_rej=$("$py" -c "$pycheck" rows "$rej")
-            if [ "$(arg_after --format "${raw[@]}")" = jsonl ]; then
+            if [ "${raw[0]:-}" = report ]; then
+                rows_out=$((rows_in - rows_rej))   # the report counts; its summary must agree
+            elif [ "$(arg_after --format "${raw[@]}")" = jsonl ]; then
                 rows_out=$("$py" -c "$pycheck" jsonl "$ofile")
             else
                 rows_out=$("$py" -c "$pycheck" rows "$ofile")
@@ -344,7 +359,8 @@ done
 for sla_file in examples/*.sla; do
     ex=$(basename "$sla_file" .sla)
     [ -f "examples/$ex.csv" ] || continue
-    for c in "example-$ex" "example-$ex-jsonl" "slab-$ex"; do
+    for c in "example-$ex" "example-$ex-jsonl" "slab-$ex" "report-$ex" "report-$ex-midmonth-md" \
+             "report-$ex-json"; do
         if [ -d "tests/score/cases/$c" ]; then
             pass=$((pass + 1))
         else
