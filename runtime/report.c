@@ -461,13 +461,13 @@ static void measure(const report_acc *a, uint32_t i, span s, int64_t cut_day, in
         out->status = actual >= target ? ST_MET : ST_ON_TRACK;
         return;
     }
+    /* Money stays money; a projected count is a number (1.75 leads), so
+     * that it shows what the status was decided on. */
     double proj = actual / out->elapsed;
-    if (v->is_number)
-        out->projected.f = proj;
-    else if (v->is_money)
+    if (v->is_money)
         out->projected.i = fabs(proj) < 9e14 ? (int64_t)llround(proj * MONEY_SCALE) : INT64_MAX;
     else
-        out->projected.i = fabs(proj) < 9e18 ? (int64_t)llround(proj) : INT64_MAX;
+        out->projected = (report_value){.set = true, .is_number = true, .f = proj};
     if (actual >= target)
         out->status = ST_MET;
     else

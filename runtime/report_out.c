@@ -197,11 +197,7 @@ static void period_cells(cellbuf *cb, const report_quota *q, const report_period
         buf_puts(&cb->b[3], "-");
         buf_putc(&cb->b[3], '\0');
     } else {
-        report_value proj = p->projected;
-        if (!is_rate(q) && proj.set && proj.is_number && q->q->kind == QK_COUNT) {
-            proj.f = floor(proj.f + 0.5);
-        }
-        value(&cb->b[3], &proj, is_rate(q));
+        value(&cb->b[3], &p->projected, is_rate(q));
     }
 }
 
