@@ -231,7 +231,7 @@ static void add_quota(report_acc *a, uint32_t i, const sla_value *regs)
             c->fsum += num->f;
         else
             add_sum(t, &c->isum, num->i);
-    } else if (!num->null && num->i) {
+    } else if (q->kind == QK_RATE && !num->null && num->i) {
         c->num++;
     }
 }
