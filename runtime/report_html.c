@@ -147,7 +147,7 @@ static void quota_head(buf *out)
 static void quota_row(buf *out, const report_quota *rq, const report_period *pd)
 {
     bool pct = is_rate(rq);
-    buf_puts(out, "<tr><td>");
+    buf_puts(out, "<tr><td class=\"nw\">");
     html_escape(out, rq->q->team);
     buf_puts(out, "</td><td>");
     html_escape(out, rq->q->text);
@@ -157,7 +157,7 @@ static void quota_row(buf *out, const report_quota *rq, const report_period *pd)
     html_escape(out, rq->period);
     buf_puts(out, "</td><td class=\"n\">");
     put_value(out, &rq->target, pct);
-    buf_puts(out, "</td><td>");
+    buf_puts(out, "</td><td class=\"nw\">");
     html_escape(out, pd->label);
     if (!pd->complete)
         buf_puts(out, " <span class=\"muted\">(so far)</span>");
@@ -186,16 +186,16 @@ static void quota_table(html *h)
     }
     buf_puts(out, "</tbody>\n</table>\n");
     if (later > 0) {
-        buf_puts(out, "<p class=\"note\">Records dated after the as-of instant are not "
-                      "counted: ");
+        buf_puts(out, "<p class=\"note\">Not counted, being dated after the as-of "
+                      "instant: ");
         for (uint32_t i = 0, first = 1; i < r->p->nquotas; i++) {
             if (r->quotas[i].later <= 0)
                 continue;
             buf_puts(out, first ? "" : "; ");
             first = 0;
-            html_escape(out, r->quotas[i].q->text);
-            buf_puts(out, " ");
             put_count(out, r->quotas[i].later);
+            buf_puts(out, r->quotas[i].later == 1 ? " record for " : " records for ");
+            html_escape(out, r->quotas[i].q->text);
         }
         buf_puts(out, ".</p>\n");
     }
@@ -238,7 +238,7 @@ static void funnel_chart(html *h)
     const report *r = h->r;
     buf *out = h->out;
     uint32_t n = r->p->nstages;
-    const double W = 960, label = 150, bar_w = 520, row = 34, top = 8;
+    const double W = 1100, label = 150, bar_w = 560, row = 34, top = 8;
     double hgt = top * 2 + row * n;
     int64_t max = 1;
     for (uint32_t k = 0; k < n; k++)
@@ -290,7 +290,7 @@ static void attainment_chart(html *h)
     const report *r = h->r;
     buf *out = h->out;
     uint32_t n = r->p->nquotas;
-    const double W = 960, left = 8, bar_w = 944, row = 64, top = 6;
+    const double W = 1100, left = 8, bar_w = 1084, row = 64, top = 6;
     double hgt = top * 2 + row * n;
 
     buf_puts(out, "<section><h2>Attainment this period</h2>\n<div class=\"legend\">");
@@ -393,7 +393,7 @@ static void trend_chart(html *h, const report_quota *rq)
 {
     buf *out = h->out;
     bool pct = is_rate(rq);
-    const double W = 460, H = 230, left = 12, right = 12, top = 28, bottom = 44;
+    const double W = 560, H = 230, left = 12, right = 12, top = 24, bottom = 34;
     double pw = W - left - right, ph = H - top - bottom, slot = pw / REPORT_TREND;
     double target = magnitude(&rq->target);
     double max = pct ? 100 : 0;
@@ -412,7 +412,13 @@ static void trend_chart(html *h, const report_quota *rq)
         max *= 1.1;   /* room for the value above the tallest bar */
 #define Y(v) (top + ph - ph * ((v) < 0 ? 0 : (v)) / max)
 
-    buf_puts(out, "<figure class=\"trend\">\n");
+    buf_puts(out, "<figure class=\"trend\">\n<figcaption><strong>");
+    html_escape(out, rq->q->team);
+    buf_puts(out, "</strong> ");
+    html_escape(out, rq->q->text);
+    buf_puts(out, " <span class=\"muted\">target ");
+    put_value(out, &rq->target, pct);
+    buf_puts(out, "</span></figcaption>\n");
     svg_open(h, W, H, "Trend", rq->q->text);
     buf_printf(out, "<line class=\"axisline\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
                     "y2=\"%.1f\"/>\n", left, top + ph, left + pw, top + ph);
@@ -428,8 +434,8 @@ static void trend_chart(html *h, const report_quota *rq)
             buf_printf(out, "<rect class=\"bar %s%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
                             "height=\"%.1f\"/>\n", status_class[st],
                        pd->complete ? "" : " open", cx - bw / 2, Y(a), bw, top + ph - Y(a));
-        buf_printf(out, "<text class=\"val\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
-                   cx, (isfinite(a) ? Y(a) : top + ph) - 5);
+        buf_printf(out, "<text class=\"val small\" x=\"%.1f\" y=\"%.1f\" "
+                        "text-anchor=\"middle\">", cx, (isfinite(a) ? Y(a) : top + ph) - 5);
         put_value(out, &pd->actual, pct);
         buf_puts(out, "</text>\n");
         period_label(out, pd->label, cx, top + ph + 15);
@@ -437,17 +443,9 @@ static void trend_chart(html *h, const report_quota *rq)
     if (isfinite(target)) {
         buf_printf(out, "<line class=\"target dashed\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
                         "y2=\"%.1f\"/>\n", left, Y(target), left + pw, Y(target));
-        buf_printf(out, "<text class=\"axis\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">"
-                        "target ", left + pw, Y(target) - 5);
-        put_value(out, &rq->target, pct);
-        buf_puts(out, "</text>\n");
     }
 #undef Y
-    buf_puts(out, "</svg>\n<figcaption><strong>");
-    html_escape(out, rq->q->team);
-    buf_puts(out, "</strong> ");
-    html_escape(out, rq->q->text);
-    buf_puts(out, "</figcaption>\n</figure>\n");
+    buf_puts(out, "</svg>\n</figure>\n");
 }
 
 static void trends(html *h)
@@ -456,8 +454,10 @@ static void trends(html *h)
     buf *out = h->out;
     buf_puts(out, "<section><h2>Trend</h2>\n<div class=\"legend\">");
     legend_item(out, "sw-met", "met");
+    legend_item(out, "sw-on-track", "on track");
+    legend_item(out, "sw-at-risk", "at risk");
     legend_item(out, "sw-missed", "missed");
-    legend_item(out, "sw-open", "current period so far");
+    legend_item(out, "sw-open", "pale: the current period so far");
     legend_item(out, "sw-projbar", "projected to its end");
     legend_item(out, "sw-target-dashed", "target");
     buf_puts(out, "</div>\n<div class=\"grid\">\n");
@@ -514,7 +514,7 @@ static void handoffs(html *h)
 {
     const report *r = h->r;
     buf *out = h->out;
-    buf_puts(out, "<section><h2>Hand-off compliance</h2>\n<table>\n<thead><tr>"
+    buf_puts(out, "<section><h2>Hand-off compliance</h2>\n<table class=\"narrow\">\n<thead><tr>"
                   "<th>Class</th><th class=\"n\">Met</th><th class=\"n\">Breached</th>"
                   "<th class=\"n\">Pending</th><th class=\"n\">Met rate</th></tr></thead>\n"
                   "<tbody>\n");
@@ -609,7 +609,7 @@ static const char style[] =
     "body{margin:0;padding:32px 40px;font:14px/1.45 system-ui,-apple-system,\"Segoe UI\","
     "Roboto,\"Helvetica Neue\",Arial,\"Noto Sans\",sans-serif;color:var(--ink);"
     "background:#f6f8fa}\n"
-    "main{max-width:1040px;margin:0 auto;background:#fff;border:1px solid var(--line);"
+    "main{max-width:1180px;margin:0 auto;background:#fff;border:1px solid var(--line);"
     "border-radius:8px;padding:28px 32px}\n"
     "header h1{font-size:22px;margin:0 0 12px}\n"
     "dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:0}\n"
@@ -618,11 +618,11 @@ static const char style[] =
     "h2{font-size:17px;margin:0 0 10px;padding-bottom:6px;border-bottom:1px solid var(--line)}\n"
     "h3{font-size:14px;margin:18px 0 6px}\n"
     "table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}\n"
-    "table.narrow{width:auto;min-width:320px}\n"
+    "table.narrow{width:auto;min-width:360px}table.narrow td.n,table.narrow th.n{padding-left:28px}\n"
     "th,td{padding:5px 10px;border-bottom:1px solid var(--line);text-align:left;"
     "vertical-align:top}\n"
     "th{font-weight:600;color:var(--muted);font-size:12px;background:#f6f8fa}\n"
-    "td.n,th.n{text-align:right;white-space:nowrap}\n"
+    "td.n,th.n{text-align:right;white-space:nowrap}td.nw{white-space:nowrap}\n"
     "tr.total td{font-weight:600;border-top:2px solid var(--line)}\n"
     ".muted{color:var(--muted);font-weight:400}\n"
     ".note{color:var(--muted);font-size:12px}\n"
@@ -651,8 +651,9 @@ static const char style[] =
     "svg.chart{display:block;max-width:100%;height:auto}\n"
     "svg text{font-family:inherit;font-size:12px;fill:var(--ink)}\n"
     "svg .lbl{font-size:13px}svg .team{font-weight:600}svg .muted{fill:var(--muted)}\n"
-    "svg .val{font-variant-numeric:tabular-nums}\n"
-    "svg .axis{font-size:11px;fill:var(--muted)}\n"
+    "svg .val{font-variant-numeric:tabular-nums;paint-order:stroke;stroke:#fff;stroke-width:3px;"
+    "stroke-linejoin:round}\n"
+    "svg .axis{font-size:11px;fill:var(--muted)}svg .small{font-size:11px}\n"
     "svg .axisline{stroke:var(--line)}\n"
     "svg .track{fill:var(--track)}svg .reached{fill:var(--reached)}svg .in{fill:var(--in)}\n"
     "svg .bar.met{fill:var(--met)}svg .bar.on-track{fill:var(--on-track)}"
@@ -663,10 +664,11 @@ static const char style[] =
     "svg .pace{stroke:var(--ink);stroke-width:2;stroke-dasharray:3 3}\n"
     "svg .proj{fill:#fff;stroke:var(--ink);stroke-width:2}\n"
     "svg .projbar{fill:none;stroke:var(--muted);stroke-width:1.5;stroke-dasharray:4 3}\n"
-    ".grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(460px,1fr));"
+    ".grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(500px,1fr));"
     "gap:16px}\n"
     "figure.trend{margin:0;border:1px solid var(--line);border-radius:6px;padding:10px}\n"
-    "figcaption{font-size:13px;margin-top:4px}\n"
+    "figure.trend svg.chart{width:100%}\n"
+    "figcaption{font-size:13px;margin-bottom:4px}\n"
     "footer{margin-top:28px;font-size:12px;color:var(--muted)}\n"
     "@media print{body{background:#fff;padding:0}main{border:0}}\n";
 
