@@ -574,7 +574,7 @@ static void breaches(html *h)
 {
     const report *r = h->r;
     buf *out = h->out;
-    buf_puts(out, "<section><h2>Worst breaches</h2>\n<table>\n<thead><tr>"
+    buf_puts(out, "<section><h2>Worst breaches</h2>\n<table class=\"narrow\">\n<thead><tr>"
                   "<th>Record</th><th class=\"n\">Line</th><th>Class</th><th>Due</th>"
                   "<th class=\"n\">Overdue</th><th>Answer</th></tr></thead>\n<tbody>\n");
     for (uint32_t k = 0; k < r->nbreaches && k < REPORT_BREACHES; k++) {
