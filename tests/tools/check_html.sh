@@ -208,7 +208,7 @@ EOF
     page external "$chart<img src=\"https://example.com/x.png\">"
     failed=0
     expect() {   # pass|fail NAME [WHAT THE MESSAGE MUST SAY]
-        if "$me" "$dir/$2.html" "$dir/$2.png" >"$dir/$2.out" 2>&1; then got=pass; else got=fail; fi
+        if sh "$me" "$dir/$2.html" "$dir/$2.png" >"$dir/$2.out" 2>&1; then got=pass; else got=fail; fi
         if [ "$got" != "$1" ]; then
             echo "self-test: $2: expected $1, got $got:" >&2
             sed 's/^/  /' "$dir/$2.out" >&2
@@ -227,7 +227,7 @@ EOF
     expect fail no_chart "DOM has 0"
     expect fail unlabelled "without role=img"
     expect fail external "outside the page"
-    if "$me" "$dir/missing.html" "$dir/missing.png" >/dev/null 2>&1; then
+    if sh "$me" "$dir/missing.html" "$dir/missing.png" >/dev/null 2>&1; then
         echo "self-test: a missing file passed" >&2
         failed=1
     fi
