@@ -16,6 +16,7 @@ make:make
 /usr/share/zoneinfo/America/New_York:tzdata
 /usr/bin/python3:python3
 /usr/lib/python3/dist-packages/jsonschema:python3-jsonschema
+/usr/bin/chromium:chromium
 "
 
 missing=""
