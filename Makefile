@@ -104,6 +104,8 @@ test-run: $(PROGS) $(TESTS)
 	$(PYTHON) tests/report/hand_inbound_b2b.py $(BUILD)/sla || status=1; \
 	echo "== sla report against its oracle, every example ($(BUILD))"; \
 	$(PYTHON) tests/tools/report_oracle.py $(BUILD)/sla || status=1; \
+	echo "== sla report --format html in headless Chromium ($(BUILD))"; \
+	tests/run-html.sh $(BUILD) || status=1; \
 	echo "== reference policy against its oracle ($(BUILD))"; \
 	tests/tools/check_reference.sh $(BUILD)/sla || status=1; \
 	echo "== breaking the bundled policies ($(BUILD))"; \

@@ -758,11 +758,12 @@ static void fmt_time(buf *out, int64_t us, const tz_zone *zone)
     buf_puts(out, tmp);
 }
 
+const char *const fmt_handoff_names[HS__COUNT] = {"met", "breached", "pending"};
+const char *const fmt_cadence_names[CS__COUNT] = {"on track", "behind", "complete", "overdue"};
+
 void fmt_value(buf *out, vtype t, const sla_value *v, const tz_zone *zone,
                const char *const *names)
 {
-    static const char *const handoff[HS__COUNT] = {"met", "breached", "pending"};
-    static const char *const cadence[CS__COUNT] = {"on track", "behind", "complete", "overdue"};
     if (v->null) {
         if (t == VT_HANDOFF || t == VT_CADENCE)
             buf_puts(out, "n/a");
@@ -800,10 +801,10 @@ void fmt_value(buf *out, vtype t, const sla_value *v, const tz_zone *zone,
             put_u64(out, (uint64_t)v->i);
         break;
     case VT_HANDOFF:
-        buf_puts(out, v->i >= 0 && v->i < HS__COUNT ? handoff[v->i] : "n/a");
+        buf_puts(out, v->i >= 0 && v->i < HS__COUNT ? fmt_handoff_names[v->i] : "n/a");
         break;
     case VT_CADENCE:
-        buf_puts(out, v->i >= 0 && v->i < CS__COUNT ? cadence[v->i] : "n/a");
+        buf_puts(out, v->i >= 0 && v->i < CS__COUNT ? fmt_cadence_names[v->i] : "n/a");
         break;
     case VT__COUNT:
         break;

@@ -47,4 +47,9 @@ const char *conv_cell(const conv_field *f, const char *cell, size_t len, sla_val
 void fmt_value(buf *out, vtype t, const sla_value *v, const tz_zone *zone,
                const char *const *names);
 
+/* The words of hand-off and cadence statuses, as output and reports show
+ * them. */
+extern const char *const fmt_handoff_names[HS__COUNT];
+extern const char *const fmt_cadence_names[CS__COUNT];
+
 #endif

@@ -15,6 +15,8 @@
  */
 #include "report.h"
 
+#include "convert.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -534,17 +536,13 @@ static void handoffs(html *h)
 
 static void cadences(html *h)
 {
-    static const char *const names[CS__COUNT] = {
-        [CS_ON_TRACK] = "on track", [CS_BEHIND] = "behind",
-        [CS_COMPLETE] = "complete", [CS_OVERDUE] = "overdue",
-    };
     const report *r = h->r;
     buf *out = h->out;
     buf_puts(out, "<section><h2>Cadences</h2>\n<table class=\"narrow\">\n<thead><tr>"
                   "<th>Status</th><th class=\"n\">Leads</th></tr></thead>\n<tbody>\n");
     for (int k = 0; k < CS__COUNT; k++) {
         buf_puts(out, "<tr><td>");
-        html_escape(out, names[k]);
+        html_escape(out, fmt_cadence_names[k]);
         buf_puts(out, "</td><td class=\"n\">");
         put_count(out, r->cadence[k]);
         buf_puts(out, "</td></tr>\n");

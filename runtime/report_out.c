@@ -9,6 +9,8 @@
  */
 #include "report.h"
 
+#include "convert.h"
+
 #include "../common/num.h"
 #include "../common/xalloc.h"
 
@@ -83,6 +85,14 @@ static const char *status_color(report_status s)
     }
 }
 
+/* Text for a terminal: control characters from the data (an escape
+ * sequence in a CRM field) are shown as `?`, never sent to the terminal. */
+static void term_text(buf *b, const char *s)
+{
+    for (; *s; s++)
+        buf_putc(b, (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
+}
+
 static void pad(buf *b, size_t n)
 {
     while (n--)
@@ -115,7 +125,7 @@ static void table_text(const table *t, bool color, buf *out)
                 buf_puts(out, "\033[1m");
             if (paint)
                 buf_puts(out, status_color(t->status[r]));
-            buf_puts(out, s);
+            term_text(out, s);
             if (paint || (color && r < 0))
                 buf_puts(out, "\033[0m");
             if (!t->right[c] && !last)
@@ -125,13 +135,22 @@ static void table_text(const table *t, bool color, buf *out)
     }
 }
 
-/* A Markdown cell: pipes escaped, no line breaks. */
-static void md_cell(buf *b, const char *s)
+/* Text in Markdown, as text: what Markdown or HTML would read as markup
+ * (pipes, emphasis, code, tags, entities) is escaped; no line breaks. */
+static void md_text(buf *b, const char *s)
 {
     for (; *s; s++) {
-        if (*s == '|' || *s == '\\' || *s == '*' || *s == '_' || *s == '`')
+        switch (*s) {
+        case '<': buf_puts(b, "&lt;"); break;
+        case '>': buf_puts(b, "&gt;"); break;
+        case '&': buf_puts(b, "&amp;"); break;
+        case '\n':
+        case '\r': buf_putc(b, ' '); break;
+        case '|': case '\\': case '*': case '_': case '`': case '[': case ']': case '#':
             buf_putc(b, '\\');
-        buf_putc(b, *s == '\n' || *s == '\r' ? ' ' : *s);
+            /* fall through */
+        default: buf_putc(b, *s);
+        }
     }
 }
 
@@ -141,7 +160,7 @@ static void table_md(const table *t, buf *out)
         buf_putc(out, '|');
         for (int c = 0; c < t->ncols; c++) {
             buf_putc(out, ' ');
-            md_cell(out, r < 0 ? t->head[c] : t->cells[r * t->ncols + c]);
+            md_text(out, r < 0 ? t->head[c] : t->cells[r * t->ncols + c]);
             buf_puts(out, " |");
         }
         buf_putc(out, '\n');
@@ -244,11 +263,13 @@ static const char *const status_marks[ST__COUNT] = {
 static void heading(buf *out, out_kind k, bool color, const char *title)
 {
     if (k == OUT_MD) {
-        buf_printf(out, "\n## %s\n\n", title);
+        buf_puts(out, "\n## ");
+        md_text(out, title);
+        buf_puts(out, "\n\n");
     } else {
         buf_putc(out, '\n');
         buf_puts(out, color ? "\033[1m" : "");
-        buf_puts(out, title);
+        term_text(out, title);
         buf_puts(out, color ? "\033[0m\n" : "\n");
     }
 }
@@ -285,14 +306,21 @@ static void render(const report *r, out_kind k, bool color, buf *out)
     buf_reset(&line);
     report_fmt_time(&line, r, r->as_of);
     buf_putc(&line, '\0');
-    if (k == OUT_MD)
-        buf_printf(out, "# %s\n\nAs of %s (%s). ", p->name, line.data, p->zone);
-    else
-        buf_printf(out, "%s%s%s\nas of %s (%s)\n", color ? "\033[1m" : "", p->name,
-                   color ? "\033[0m" : "", line.data, p->zone);
-    buf_printf(out, "%s: %lld row%s read, %lld scored, %lld rejected.\n", r->input,
-               (long long)r->read, r->read == 1 ? "" : "s", (long long)r->scored,
-               (long long)r->rejected);
+    if (k == OUT_MD) {
+        buf_puts(out, "# ");
+        md_text(out, p->name);
+        buf_printf(out, "\n\nAs of %s (%s). ", line.data, p->zone);
+        md_text(out, r->input);
+        buf_puts(out, ": ");
+    } else {
+        buf_puts(out, color ? "\033[1m" : "");
+        term_text(out, p->name);
+        buf_printf(out, "%s\nas of %s (%s)\n", color ? "\033[0m" : "", line.data, p->zone);
+        term_text(out, r->input);
+        buf_puts(out, ": ");
+    }
+    buf_printf(out, "%lld row%s read, %lld scored, %lld rejected.\n", (long long)r->read,
+               r->read == 1 ? "" : "s", (long long)r->scored, (long long)r->rejected);
 
     if (p->nquotas) {
         heading(out, k, color, "Quotas: the current period");
@@ -415,10 +443,9 @@ static void render(const report *r, out_kind k, bool color, buf *out)
     if (r->has_cadence) {
         heading(out, k, color, "Cadences");
         static const char *const head[] = {"status", "records"};
-        static const char *const names[CS__COUNT] = {"on track", "behind", "complete", "overdue"};
         table_init(&t, 2, head, "lr");
         for (int s = 0; s < CS__COUNT; s++)
-            table_row(&t, (report_status)-1, names[s], num(&cb.b[0], r->cadence[s]));
+            table_row(&t, (report_status)-1, fmt_cadence_names[s], num(&cb.b[0], r->cadence[s]));
         emit_table(out, k, color, &t);
     }
 
@@ -700,12 +727,11 @@ void report_json(const report *r, buf *b)
     if (!r->has_cadence) {
         buf_puts(b, "null");
     } else {
-        static const char *const names[CS__COUNT] = {"on track", "behind", "complete", "overdue"};
         buf_putc(b, '{');
         for (int s = 0; s < CS__COUNT; s++) {
             if (s)
                 buf_putc(b, ',');
-            jkey(b, names[s]);
+            jkey(b, fmt_cadence_names[s]);
             buf_printf(b, "%lld", (long long)r->cadence[s]);
         }
         buf_putc(b, '}');

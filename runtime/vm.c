@@ -611,4 +611,13 @@ void vm_disassemble(const sla_program *p, FILE *out)
         fprintf(out, "%5u  %-11s %-34s ; %s\n", pc, opcode_names[ip->op], ops,
                 opcode_semantics[ip->op]);
     }
+    static const char *const kinds[QK__COUNT] = {"count", "rate", "sum"};
+    for (uint32_t i = 0; i < p->nquotas; i++) {
+        const sla_quota *q = &p->quotas[i];
+        fprintf(out, "; quota %u (line %u, %s): %s \"%s\": time r%u, counts r%u", i, q->line,
+                q->kind < QK__COUNT ? kinds[q->kind] : "?", q->team, q->text, q->at, q->den);
+        if (q->kind != QK_COUNT)
+            fprintf(out, ", %s r%u", q->kind == QK_RATE ? "hits" : "adds", q->num);
+        fputc('\n', out);
+    }
 }
