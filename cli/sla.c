@@ -147,166 +147,166 @@ static int now_us(int64_t *out)
     return 0;
 }
 
-static int score(int argc, char **argv)
+/* The arguments of `sla score` and `sla report`: two operands and the
+ * options both know, plus those of one command (NULL where the command has
+ * none). */
+typedef struct run_args {
+    const char *cmd;          /* "score" or "report", for messages */
+    const char *policy, *input;
+    const char *output, *format, *as_of, *rejects, *fail_on, *color;
+    bool quiet;
+} run_args;
+
+/* Reads argv into a. Returns -1 to go on, or the exit status to end with
+ * (0 after --help). report_only: the options only `sla report` takes. */
+static int read_run_args(int argc, char **argv, bool report_only, run_args *a)
 {
-    const char *policy = NULL, *input = NULL, *as_of = NULL;
-    score_options o = {0};
-    bool quiet = false;
+    struct { const char *name, *alias; const char **to; bool report; } opts[] = {
+        {"--output", "-o", &a->output, false},
+        {"--format", NULL, &a->format, false},
+        {"--as-of", NULL, &a->as_of, false},
+        {"--rejects", NULL, &a->rejects, false},
+        {"--fail-on", NULL, &a->fail_on, true},
+        {"--color", NULL, &a->color, true},
+    };
     for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
+        const char *arg = argv[i];
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
-        bool takes_value = !strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--format") ||
-                           !strcmp(a, "--as-of") || !strcmp(a, "--rejects");
-        if (takes_value && (!next || (next[0] == '-' && next[1] == '-'))) {
-            fprintf(stderr, "sla score: %s needs a value\nTry 'sla --help'.\n", a);
-            return 2;
-        }
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+        if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
             fputs(usage, stdout);
             return 0;
         }
-        if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && next) {
-            o.output = strcmp(argv[++i], "-") == 0 ? NULL : argv[i];
-        } else if (!strcmp(a, "--format") && next) {
-            const char *f = argv[++i];
-            if (!strcmp(f, "jsonl"))
-                o.jsonl = true;
-            else if (strcmp(f, "csv")) {
-                fprintf(stderr, "sla: unknown format '%s': use csv or jsonl\n", f);
+        if (!strcmp(arg, "-q") || !strcmp(arg, "--quiet")) {
+            a->quiet = true;
+            continue;
+        }
+        bool known = false;
+        for (size_t k = 0; k < sizeof opts / sizeof opts[0] && !known; k++) {
+            if (strcmp(arg, opts[k].name) && !(opts[k].alias && !strcmp(arg, opts[k].alias)))
+                continue;
+            if (opts[k].report && !report_only)
+                break;
+            if (!next || (next[0] == '-' && next[1] == '-')) {
+                fprintf(stderr, "sla %s: %s needs a value\nTry 'sla --help'.\n", a->cmd, arg);
                 return 2;
             }
-        } else if (!strcmp(a, "--as-of") && next) {
-            as_of = argv[++i];
-        } else if (!strcmp(a, "--rejects") && next) {
-            o.rejects = argv[++i];
-        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-            quiet = true;
-        } else if (a[0] == '-' && a[1] && strcmp(a, "-") != 0) {
-            fprintf(stderr, "sla score: unknown option or missing value: '%s'\nTry 'sla --help'.\n", a);
+            *opts[k].to = argv[++i];
+            known = true;
+        }
+        if (known)
+            continue;
+        if (arg[0] == '-' && arg[1] && strcmp(arg, "-") != 0) {
+            fprintf(stderr, "sla %s: unknown option or missing value: '%s'\nTry 'sla --help'.\n",
+                    a->cmd, arg);
             return 2;
-        } else if (!policy) {
-            policy = a;
-        } else if (!input) {
-            input = a;
+        }
+        if (!a->policy) {
+            a->policy = arg;
+        } else if (!a->input) {
+            a->input = arg;
         } else {
-            fprintf(stderr, "sla score: unexpected argument '%s'\nTry 'sla --help'.\n", a);
+            fprintf(stderr, "sla %s: unexpected argument '%s'\nTry 'sla --help'.\n", a->cmd, arg);
             return 2;
         }
     }
-    if (!policy || !input) {
-        fprintf(stderr, "sla score: give a policy and an input: sla score POLICY INPUT\n"
-                        "Try 'sla --help'.\n");
+    if (a->output && !strcmp(a->output, "-"))
+        a->output = NULL;
+    if (!a->policy || !a->input) {
+        fprintf(stderr, "sla %s: give a policy and an input: sla %s POLICY INPUT\n"
+                        "Try 'sla --help'.\n", a->cmd, a->cmd);
         return 2;
     }
-    int status = 0;
-    sla_program *p = load_policy(policy, &status);
+    return -1;
+}
+
+/* Loads a's policy and reads its as-of instant; NULL with *status set. */
+static sla_program *open_run(const run_args *a, int64_t *as_of, int *status)
+{
+    *status = 0;
+    sla_program *p = load_policy(a->policy, status);
+    if (!p)
+        return NULL;
+    if (a->as_of ? parse_as_of(a->as_of, p->zone, as_of) < 0 : now_us(as_of) < 0) {
+        program_free(p);
+        *status = 2;
+        return NULL;
+    }
+    return p;
+}
+
+/* The summary of a run with --rejects: every row read is scored or rejected. */
+static void summary(const run_args *a, const score_stats *st)
+{
+    if (a->quiet || !a->rejects)
+        return;
+    fprintf(stderr, "sla: %lld row%s read: %lld scored, %lld rejected", (long long)st->read,
+            st->read == 1 ? "" : "s", (long long)st->scored, (long long)st->rejected);
+    if (st->rejected)
+        fprintf(stderr, " (see %s)", a->rejects);
+    fputc('\n', stderr);
+}
+
+static int score(int argc, char **argv)
+{
+    run_args a = {.cmd = "score"};
+    int status = read_run_args(argc, argv, false, &a);
+    if (status >= 0)
+        return status;
+    score_options o = {.input = a.input, .output = a.output, .rejects = a.rejects};
+    if (a.format && !strcmp(a.format, "jsonl")) {
+        o.jsonl = true;
+    } else if (a.format && strcmp(a.format, "csv")) {
+        fprintf(stderr, "sla: unknown format '%s': use csv or jsonl\n", a.format);
+        return 2;
+    }
+    sla_program *p = open_run(&a, &o.as_of, &status);
     if (!p)
         return status;
-    if (as_of ? parse_as_of(as_of, p->zone, &o.as_of) < 0 : now_us(&o.as_of) < 0) {
-        program_free(p);
-        return 2;
-    }
-    o.input = input;
     score_stats st;
     status = score_file(p, &o, &st);
-    if (!quiet && o.rejects && status == 0) {
-        /* Every row read is either scored or rejected. */
-        fprintf(stderr, "sla: %lld row%s read: %lld scored, %lld rejected", (long long)st.read,
-                st.read == 1 ? "" : "s", (long long)st.scored, (long long)st.rejected);
-        if (st.rejected)
-            fprintf(stderr, " (see %s)", o.rejects);
-        fputc('\n', stderr);
-    }
+    if (status == 0)
+        summary(&a, &st);
     program_free(p);
     return status;
 }
 
 static int report_cmd(int argc, char **argv)
 {
-    const char *policy = NULL, *input = NULL, *as_of = NULL, *output = NULL, *rejects = NULL;
+    run_args a = {.cmd = "report"};
+    int status = read_run_args(argc, argv, true, &a);
+    if (status >= 0)
+        return status;
+    static const char *const formats[] = {"text", "md", "json", "html"};
     report_format format = RF_TEXT;
-    int fail_on = 0;          /* 1 missed, 2 at risk */
-    int color = -1;           /* -1 auto */
-    bool quiet = false;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
-        bool takes_value = !strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--format") ||
-                           !strcmp(a, "--as-of") || !strcmp(a, "--rejects") ||
-                           !strcmp(a, "--fail-on") || !strcmp(a, "--color");
-        if (takes_value && (!next || (next[0] == '-' && next[1] == '-'))) {
-            fprintf(stderr, "sla report: %s needs a value\nTry 'sla --help'.\n", a);
-            return 2;
+    bool format_ok = !a.format;
+    for (int k = 0; k < 4 && !format_ok; k++)
+        if (!strcmp(a.format, formats[k])) {
+            format = (report_format)k;
+            format_ok = true;
         }
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(usage, stdout);
-            return 0;
-        }
-        if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-            output = strcmp(argv[++i], "-") == 0 ? NULL : argv[i];
-        } else if (!strcmp(a, "--format")) {
-            const char *f = argv[++i];
-            if (!strcmp(f, "text")) format = RF_TEXT;
-            else if (!strcmp(f, "md") || !strcmp(f, "markdown")) format = RF_MD;
-            else if (!strcmp(f, "json")) format = RF_JSON;
-            else if (!strcmp(f, "html")) format = RF_HTML;
-            else {
-                fprintf(stderr, "sla report: unknown format '%s': use text, md, json or html\n", f);
-                return 2;
-            }
-        } else if (!strcmp(a, "--fail-on")) {
-            const char *f = argv[++i];
-            if (!strcmp(f, "missed")) fail_on = 1;
-            else if (!strcmp(f, "at-risk")) fail_on = 2;
-            else {
-                fprintf(stderr, "sla report: --fail-on takes missed or at-risk, not '%s'\n", f);
-                return 2;
-            }
-        } else if (!strcmp(a, "--color")) {
-            const char *f = argv[++i];
-            if (!strcmp(f, "always")) color = 1;
-            else if (!strcmp(f, "never")) color = 0;
-            else if (!strcmp(f, "auto")) color = -1;
-            else {
-                fprintf(stderr, "sla report: --color takes auto, always or never, not '%s'\n", f);
-                return 2;
-            }
-        } else if (!strcmp(a, "--as-of")) {
-            as_of = argv[++i];
-        } else if (!strcmp(a, "--rejects")) {
-            rejects = argv[++i];
-        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-            quiet = true;
-        } else if (a[0] == '-' && a[1] && strcmp(a, "-") != 0) {
-            fprintf(stderr, "sla report: unknown option '%s'\nTry 'sla --help'.\n", a);
-            return 2;
-        } else if (!policy) {
-            policy = a;
-        } else if (!input) {
-            input = a;
-        } else {
-            fprintf(stderr, "sla report: unexpected argument '%s'\nTry 'sla --help'.\n", a);
-            return 2;
-        }
-    }
-    if (!policy || !input) {
-        fprintf(stderr, "sla report: give a policy and an input: sla report POLICY INPUT\n"
-                        "Try 'sla --help'.\n");
+    if (!format_ok) {
+        fprintf(stderr, "sla report: unknown format '%s': use text, md, json or html\n", a.format);
         return 2;
     }
-    int status = 0;
-    sla_program *p = load_policy(policy, &status);
+    int fail_on = 0;          /* 1 missed, 2 at risk */
+    if (a.fail_on && (fail_on = !strcmp(a.fail_on, "missed") ? 1
+                                : !strcmp(a.fail_on, "at-risk") ? 2 : -1) < 0) {
+        fprintf(stderr, "sla report: --fail-on takes missed or at-risk, not '%s'\n", a.fail_on);
+        return 2;
+    }
+    int color = -1;           /* auto */
+    if (a.color && (color = !strcmp(a.color, "always") ? 1 : !strcmp(a.color, "never") ? 0
+                            : !strcmp(a.color, "auto") ? -1 : -2) == -2) {
+        fprintf(stderr, "sla report: --color takes auto, always or never, not '%s'\n", a.color);
+        return 2;
+    }
+    score_options o = {.input = a.input, .rejects = a.rejects, .discard = true};
+    sla_program *p = open_run(&a, &o.as_of, &status);
     if (!p)
         return status;
-    score_options o = {.input = input, .rejects = rejects, .discard = true};
     char err[200];
-    tz_zone *zone = NULL;
     report_acc *acc = NULL;
-    if (as_of ? parse_as_of(as_of, p->zone, &o.as_of) < 0 : now_us(&o.as_of) < 0) {
-        status = 2;
-        goto done;
-    }
-    zone = tz_load(p->zone, err, sizeof err);
+    tz_zone *zone = tz_load(p->zone, err, sizeof err);
     if (!zone) {
         fprintf(stderr, "sla: the policy's time zone \"%s\": %s\n", p->zone, err);
         status = 2;
@@ -317,18 +317,14 @@ static int report_cmd(int argc, char **argv)
     status = score_file(p, &o, &st);
     if (status)
         goto done;
-    if (!quiet && rejects)
-        fprintf(stderr, "sla: %lld row%s read: %lld scored, %lld rejected%s%s%s\n",
-                (long long)st.read, st.read == 1 ? "" : "s", (long long)st.scored,
-                (long long)st.rejected, st.rejected ? " (see " : "", st.rejected ? rejects : "",
-                st.rejected ? ")" : "");
+    summary(&a, &st);
     report r;
-    report_build(&r, acc, strcmp(input, "-") == 0 ? "<stdin>" : input, st.read, st.scored,
+    report_build(&r, acc, strcmp(a.input, "-") == 0 ? "<stdin>" : a.input, st.read, st.scored,
                  st.rejected);
     if (color < 0)
-        color = !output && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+        color = !a.output && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
     out_file out;
-    if (out_open(&out, output, "sla") < 0) {
+    if (out_open(&out, a.output, "sla") < 0) {
         report_free(&r);
         status = 2;
         goto done;

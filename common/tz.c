@@ -482,3 +482,15 @@ bool tz_next_transition(const tz_zone *z, int64_t after, int64_t *at)
     *at = best;
     return true;
 }
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+int64_t tz_local_day(const tz_zone *z, int64_t us)
+{
+    int64_t s = floor_div(us, 1000000);
+    return floor_div(s + tz_offset_at(z, s), 86400);
+}

@@ -36,6 +36,10 @@ int32_t tz_offset_at(const tz_zone *z, int64_t t);
  * forward night in New York is 07:30 UTC (03:30 EDT). */
 int64_t tz_local_to_utc(const tz_zone *z, int64_t local);
 
+/* The local calendar day (days since 1970-01-01) of the UTC instant us,
+ * in microseconds. */
+int64_t tz_local_day(const tz_zone *z, int64_t us);
+
 /* The first transition (a change of offset) strictly after the UTC
  * instant `after`, in seconds; false if there is none. */
 bool tz_next_transition(const tz_zone *z, int64_t after, int64_t *at);

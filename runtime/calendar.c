@@ -42,8 +42,7 @@ static int64_t floor_div(int64_t a, int64_t b)
 /* The local date of the UTC instant t (microseconds). */
 static int64_t day_of(const sla_calendar *c, int64_t t)
 {
-    int64_t s = floor_div(t, US);
-    return floor_div(s + tz_offset_at(c->zone, s), 86400);
+    return tz_local_day(c->zone, t);
 }
 
 /* The UTC instant (microseconds) of minute m of local date d (for a time

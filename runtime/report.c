@@ -35,19 +35,6 @@ const char *const report_status_names[ST__COUNT] = {
 
 #define US INT64_C(1000000)
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
-    int64_t q = a / b;
-    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-/* The local calendar day (days since 1970-01-01) of instant t. */
-static int64_t local_day(const tz_zone *z, int64_t t)
-{
-    int64_t s = floor_div(t, US);
-    return floor_div(s + tz_offset_at(z, s), 86400);
-}
-
 /* The instant local midnight starts day d. */
 static int64_t day_start(const tz_zone *z, int64_t d)
 {
@@ -224,7 +211,7 @@ static void add_quota(report_acc *a, uint32_t i, const sla_value *regs)
         t->later++;
         return;
     }
-    day_cell *c = cell_at(t, local_day(a->zone, at->i));
+    day_cell *c = cell_at(t, tz_local_day(a->zone, at->i));
     c->den++;
     if (q->kind == QK_SUM) {
         if (a->p->reg_types[q->num] == VT_NUMBER)
@@ -536,7 +523,7 @@ void report_build(report *r, const report_acc *a, const char *input, int64_t rea
     r->scored = scored;
     r->rejected = rejected;
 
-    int64_t today = local_day(a->zone, a->as_of);
+    int64_t today = tz_local_day(a->zone, a->as_of);
     char label[32];
     r->quotas = xcalloc(p->nquotas + 1, sizeof *r->quotas);
     for (uint32_t i = 0; i < p->nquotas; i++) {
@@ -703,7 +690,7 @@ void report_fmt_value(buf *b, const report_value *v, bool percent)
 void report_fmt_date(buf *b, const report *r, int64_t t)
 {
     int y, m, d;
-    civil_from_days(local_day(r->zone, t), &y, &m, &d);
+    civil_from_days(tz_local_day(r->zone, t), &y, &m, &d);
     buf_printf(b, "%04d-%02d-%02d", y, m, d);
 }
 

@@ -556,21 +556,15 @@ static void jvalue(buf *b, const report_value *v)
         buf_printf(b, "%lld", (long long)v->i);
 }
 
-static void jtime(buf *b, const report *r, int64_t t)
+/* An instant as a JSON string: a local date, or a time with its offset. */
+static void jstamp(buf *b, const report *r, int64_t t, bool date)
 {
     buf tmp;
     buf_init(&tmp);
-    report_fmt_time(&tmp, r, t);
-    buf_putc(&tmp, '\0');
-    buf_json_string(b, tmp.data);
-    buf_free(&tmp);
-}
-
-static void jdate(buf *b, const report *r, int64_t t)
-{
-    buf tmp;
-    buf_init(&tmp);
-    report_fmt_date(&tmp, r, t);
+    if (date)
+        report_fmt_date(&tmp, r, t);
+    else
+        report_fmt_time(&tmp, r, t);
     buf_putc(&tmp, '\0');
     buf_json_string(b, tmp.data);
     buf_free(&tmp);
@@ -580,9 +574,9 @@ static void jperiod(buf *b, const report *r, const report_period *p)
 {
     buf_putc(b, '{');
     jkey(b, "label"); buf_json_string(b, p->label);
-    buf_putc(b, ','); jkey(b, "start"); jtime(b, r, p->start);
-    buf_putc(b, ','); jkey(b, "end"); jtime(b, r, p->end);
-    buf_putc(b, ','); jkey(b, "cutoff"); jtime(b, r, p->cutoff);
+    buf_putc(b, ','); jkey(b, "start"); jstamp(b, r, p->start, false);
+    buf_putc(b, ','); jkey(b, "end"); jstamp(b, r, p->end, false);
+    buf_putc(b, ','); jkey(b, "cutoff"); jstamp(b, r, p->cutoff, false);
     buf_putc(b, ','); jkey(b, "complete"); buf_puts(b, p->complete ? "true" : "false");
     buf_putc(b, ','); jkey(b, "elapsed"); jdouble(b, p->elapsed);
     buf_putc(b, ','); jkey(b, "records"); buf_printf(b, "%lld", (long long)p->den);
@@ -603,7 +597,7 @@ void report_json(const report *r, buf *b)
     buf_putc(b, '{'); jkey(b, "name"); buf_json_string(b, p->name);
     buf_putc(b, ','); jkey(b, "timezone"); buf_json_string(b, p->zone);
     buf_putc(b, '}');
-    buf_putc(b, ','); jkey(b, "as_of"); jtime(b, r, r->as_of);
+    buf_putc(b, ','); jkey(b, "as_of"); jstamp(b, r, r->as_of, false);
     buf_putc(b, ','); jkey(b, "input");
     buf_putc(b, '{'); jkey(b, "name"); buf_json_string(b, r->input);
     buf_putc(b, ','); jkey(b, "rows_read"); buf_printf(b, "%lld", (long long)r->read);
@@ -653,8 +647,8 @@ void report_json(const report *r, buf *b)
         } else {
             buf_putc(b, ','); jkey(b, "day"); buf_printf(b, "%u", ci->c->day);
         }
-        buf_putc(b, ','); jkey(b, "last"); jdate(b, r, ci->last);
-        buf_putc(b, ','); jkey(b, "next"); jdate(b, r, ci->next);
+        buf_putc(b, ','); jkey(b, "last"); jstamp(b, r, ci->last, true);
+        buf_putc(b, ','); jkey(b, "next"); jstamp(b, r, ci->next, true);
         buf_putc(b, ','); jkey(b, "quotas"); buf_putc(b, '[');
         for (uint32_t i = 0; i < p->nquotas; i++) {
             if (i)
@@ -714,7 +708,7 @@ void report_json(const report *r, buf *b)
                 buf_json_string(b, x->klass);
             else
                 buf_puts(b, "null");
-            buf_putc(b, ','); jkey(b, "due"); jtime(b, r, x->due);
+            buf_putc(b, ','); jkey(b, "due"); jstamp(b, r, x->due, false);
             buf_putc(b, ','); jkey(b, "overdue_seconds");
             buf_printf(b, "%lld", (long long)(x->overdue / 1000000));
             buf_putc(b, ','); jkey(b, "answered"); buf_puts(b, x->answered ? "true" : "false");
