@@ -121,6 +121,7 @@ bench: all
 	bench/check-bench.sh $(BUILD)/slac
 	$(CC) -std=c11 -D_GNU_SOURCE -O2 -Iinclude -o $(BUILD)/calendar-bench bench/calendar-bench.c $(LIB) $(LDLIBS)
 	$(BUILD)/calendar-bench
+	bench/report-bench.sh $(BUILD)
 
 clean:
 	rm -rf build
