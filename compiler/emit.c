@@ -26,6 +26,7 @@
 #include "../common/timefmt.h"
 #include "../common/tz.h"
 #include "../common/xalloc.h"
+#include "../runtime/convert.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -1121,7 +1122,6 @@ static void emit_outputs(emitter *E)
     release(E);
 }
 
-
 /* ---- what `sla report` measures ------------------------------------------------- */
 
 /* r, kept past the rule that computed it. */
@@ -1160,7 +1160,6 @@ static void emit_quota(emitter *E, const quota_decl *qd, const quota_line *ql, s
 {
     const policy *p = E->p;
     static const char *const periods[QP__COUNT] = {"week", "month", "quarter", "year"};
-    static const char *const cadence_words[CS__COUNT] = {"on track", "behind", "complete", "overdue"};
     rule(E, ql->loc, ql->by, ql->metric == QM_SUM ? ql->sum : NULL);
     if (ql->metric == QM_SUM)
         need_lets(E, ql->when);
@@ -1201,7 +1200,7 @@ static void emit_quota(emitter *E, const quota_decl *qd, const quota_line *ql, s
         int32_t status = E->cadence_res[0];
         int word = 0;
         for (int k = 0; k < CS__COUNT; k++)
-            if (strcmp(cadence_words[k], ql->status.name) == 0)
+            if (strcmp(fmt_cadence_names[k], ql->status.name) == 0)
                 word = k;
         q->kind = QK_RATE;
         den = new_calc(E, VT_BOOL);
