@@ -221,6 +221,9 @@ static int score_records(run *r, csv_reader *in, score_stats *st)
     write_header(r);
 
     vm *v = vm_new(p, session_calendar(&r->ses), r->o->as_of);
+    if (r->o->native)
+        vm_use_native(v, r->o->native);
+    vm_eval_fn eval = vm_evaluator(v);   /* the interpreter, or native code */
     sla_value *regs = vm_registers(v);
     char err[512];
     /* Empty lines are held back: at the end of the file they are only the
@@ -277,7 +280,7 @@ static int score_records(run *r, csv_reader *in, score_stats *st)
                 break;
             continue;
         }
-        vm_run(v);
+        eval(v);
         write_row(r, regs);
         st->scored++;
         if (r->out.b.len > OUT_FLUSH_AT && out_flush(&r->out) < 0) {

@@ -4,6 +4,7 @@
 #ifndef SLA_SCORE_H
 #define SLA_SCORE_H
 
+#include "ops.h"
 #include "program.h"
 
 #include <stdbool.h>
@@ -15,6 +16,7 @@ typedef struct score_options {
     const char *rejects;      /* a path for bad rows; NULL: stop at the first */
     bool jsonl;               /* JSON Lines instead of CSV */
     int64_t as_of;            /* microseconds since the epoch */
+    ops_native_fn native;     /* the program's native code; NULL: interpret */
 } score_options;
 
 typedef struct score_stats {
