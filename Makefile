@@ -29,7 +29,7 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wcast-align \
 CFLAGS  ?= -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(OPT) $(CFLAGS) -Iinclude -I$(BUILD)/gen -MMD -MP
 LDFLAGS ?=
-LDLIBS  := -lm
+LDLIBS  := -lgccjit -ldl -lm
 
 # Generated code gets only the exemptions it needs.
 GEN_WARN := -Wall -Wextra -Werror -Wno-unused-function -Wno-sign-compare \

@@ -4,6 +4,11 @@
  * A policy is given as its source (.sla, compiled in memory) or as a
  * compiled .slab file, told apart by the file's first bytes, not its name.
  * A .slab is verified completely before anything runs.
+ *
+ * `sla score` evaluates with the interpreter or with native code
+ * (compiler/jit.c). By default it compiles only when that pays: a cached
+ * object exists, or the input is a regular file large enough that the
+ * compile (a few hundred milliseconds) is small next to the run.
  */
 #include "sla.h"
 
@@ -13,11 +18,13 @@
 #include "../common/tz.h"
 #include "../common/xalloc.h"
 #include "../compiler/compile.h"
+#include "../compiler/jit.h"
 #include "../runtime/score.h"
 #include "../runtime/slab.h"
 #include "../runtime/vm.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +39,8 @@ static const char usage[] =
     "  score POLICY INPUT [OPTION]...   score every row of INPUT (a CSV file, or -\n"
     "                                   for standard input) with POLICY\n"
     "  check POLICY...                  check policies (as slac --check)\n"
+    "  cache clear                      remove the cached native code\n"
+    "  cache dir                        print where native code is cached\n"
     "\n"
     "POLICY is a policy (.sla) or a compiled policy (.slab, from slac -o).\n"
     "\n"
@@ -46,6 +55,15 @@ static const char usage[] =
     "                       row) and go on; without it the first bad row stops\n"
     "                       the run\n"
     "  -q, --quiet          no summary on standard error\n"
+    "  --jit                evaluate with native code (libgccjit); exit 2 if\n"
+    "                       the policy cannot be compiled\n"
+    "  --no-jit             evaluate with the interpreter\n"
+    "                       (default: native code when it pays: a cached\n"
+    "                       object exists, or INPUT is a file over 4 MB)\n"
+    "  --no-cache           neither read nor write the native code cache,\n"
+    "                       $XDG_CACHE_HOME/sla (default ~/.cache/sla); clear\n"
+    "                       it with `sla cache clear` or rm -rf\n"
+    "  -v, --verbose        say on standard error how records are evaluated\n"
     "\n"
     "  -h, --help           show this help and exit\n"
     "  --version            show the version and exit\n"
@@ -120,11 +138,71 @@ static int parse_as_of(const char *s, const char *zone, int64_t *out)
     return 0;
 }
 
+/* Inputs at least this large are worth compiling for (auto mode). */
+#define JIT_AUTO_BYTES (4 << 20)
+
+typedef enum { EVAL_AUTO, EVAL_JIT, EVAL_INTERPRET } eval_mode;
+
+static bool worth_compiling(const sla_program *p, const char *input, bool cache)
+{
+    struct stat st;
+    if (cache && jit_cache_has(p))
+        return true;
+    return strcmp(input, "-") != 0 && stat(input, &st) == 0 && S_ISREG(st.st_mode) &&
+           st.st_size >= JIT_AUTO_BYTES;
+}
+
+/* Native code for p as mode says, or NULL to interpret; *status 2 when
+ * --jit was asked for and cannot be had. */
+static jit_code *choose_evaluator(const sla_program *p, const char *policy, const char *input,
+                                  eval_mode mode, jit_options jo, int *status)
+{
+    if (mode == EVAL_INTERPRET || (mode == EVAL_AUTO && !worth_compiling(p, input, jo.cache))) {
+        if (jo.verbose)
+            fprintf(stderr, "sla: note: evaluating with the interpreter\n");
+        return NULL;
+    }
+    char err[600];
+    jit_code *c = jit_compile(p, &jo, err, sizeof err);
+    if (!c && mode == EVAL_JIT) {
+        fprintf(stderr, "sla: %s: cannot compile to native code (--jit): %s\n", policy, err);
+        *status = 2;
+    } else if (!c && jo.verbose) {
+        fprintf(stderr, "sla: note: %s; evaluating with the interpreter\n", err);
+    }
+    return c;
+}
+
+static int cache(int argc, char **argv)
+{
+    char dir[4000], err[300];
+    if (argc == 1 && !strcmp(argv[0], "dir")) {
+        if (jit_cache_dir(dir, sizeof dir) < 0) {
+            fprintf(stderr, "sla: there is no cache directory (set XDG_CACHE_HOME or HOME)\n");
+            return 2;
+        }
+        printf("%s\n", dir);
+        return 0;
+    }
+    if (argc == 1 && !strcmp(argv[0], "clear")) {
+        int n = jit_cache_clear(err, sizeof err);
+        if (n < 0) {
+            fprintf(stderr, "sla: %s\n", err);
+            return 2;
+        }
+        return 0;
+    }
+    fprintf(stderr, "sla cache: use `sla cache clear` or `sla cache dir`\nTry 'sla --help'.\n");
+    return 2;
+}
+
 static int score(int argc, char **argv)
 {
     const char *policy = NULL, *input = NULL, *as_of = NULL;
     score_options o = {0};
     bool quiet = false;
+    eval_mode mode = EVAL_AUTO;
+    jit_options jo = {.cache = true};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
@@ -154,6 +232,14 @@ static int score(int argc, char **argv)
             o.rejects = argv[++i];
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             quiet = true;
+        } else if (!strcmp(a, "--jit")) {
+            mode = EVAL_JIT;
+        } else if (!strcmp(a, "--no-jit")) {
+            mode = EVAL_INTERPRET;
+        } else if (!strcmp(a, "--no-cache")) {
+            jo.cache = false;
+        } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+            jo.verbose = true;
         } else if (a[0] == '-' && a[1] && strcmp(a, "-") != 0) {
             fprintf(stderr, "sla score: unknown option or missing value: '%s'\nTry 'sla --help'.\n", a);
             return 2;
@@ -186,8 +272,15 @@ static int score(int argc, char **argv)
         o.as_of = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
     }
     o.input = input;
+    jit_code *native = choose_evaluator(p, policy, input, mode, jo, &status);
+    if (status) {
+        program_free(p);
+        return status;
+    }
+    o.native = native ? jit_function(native) : NULL;
     score_stats st;
     status = score_file(p, &o, &st);
+    jit_free(native);
     if (!quiet && o.rejects && status == 0) {
         /* Every row read is either scored or rejected. */
         fprintf(stderr, "sla: %lld row%s read: %lld scored, %lld rejected", (long long)st.read,
@@ -254,6 +347,8 @@ int main(int argc, char **argv)
         return score(argc - 2, argv + 2);
     if (!strcmp(cmd, "check"))
         return check(argc - 2, argv + 2);
+    if (!strcmp(cmd, "cache"))
+        return cache(argc - 2, argv + 2);
     fprintf(stderr, "sla: unknown command '%s'\nTry 'sla --help'.\n", cmd);
     return 2;
 }
