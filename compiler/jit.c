@@ -737,7 +737,7 @@ static void emit_insn(gen *g, uint32_t pc)
     case OP_ABS: {
         /* |v| as (v ^ m) - m, m = v >> 63, in unsigned arithmetic */
         gcc_jit_rvalue *u = cast(g, V(g, b), g->t_u64);
-        gcc_jit_rvalue *m = cast(g, bin(g, GCC_JIT_BINARY_OP_RSHIFT, g->t_i64, V(g, b), intk(g, g->t_int, 63)), g->t_u64);
+        gcc_jit_rvalue *m = cast(g, bin(g, GCC_JIT_BINARY_OP_RSHIFT, g->t_i64, V(g, b), i64k(g, 63)), g->t_u64);
         gcc_jit_rvalue *x = bin(g, GCC_JIT_BINARY_OP_MINUS, g->t_u64,
                                 bin(g, GCC_JIT_BINARY_OP_BITWISE_XOR, g->t_u64, u, m), m);
         set_value(g, a, cast(g, x, g->t_i64), NULL, or_int(g, NUL(g, b), is_min(g, V(g, b))));
@@ -772,11 +772,11 @@ static void emit_insn(gen *g, uint32_t pc)
         br_if(g, is_set(g, b), &br);
         gcc_jit_lvalue *ends = local(g, g->t_u64);
         assign(g, ends, call(g, H_trim, 2, V(g, b), LEN(g, b)));
-        gcc_jit_rvalue *from = cast(g, bin(g, GCC_JIT_BINARY_OP_RSHIFT, g->t_u64, lv(ends), intk(g, g->t_int, 32)), g->t_u32);
+        gcc_jit_rvalue *from = cast(g, bin(g, GCC_JIT_BINARY_OP_RSHIFT, g->t_u64, lv(ends), intk(g, g->t_u64, 32)), g->t_u32);
         gcc_jit_rvalue *to = cast(g, bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, g->t_u64, lv(ends),
                                          intk(g, g->t_u64, 0xFFFFFFFFl)), g->t_u32);
-        gcc_jit_rvalue *s = gcc_jit_lvalue_get_address(
-            gcc_jit_context_new_array_access(g->ctx, NULL, V(g, b), from), NULL);
+        gcc_jit_rvalue *s = cast(g, gcc_jit_lvalue_get_address(
+            gcc_jit_context_new_array_access(g->ctx, NULL, V(g, b), from), NULL), g->t_str);
         set_value(g, a, s, bin(g, GCC_JIT_BINARY_OP_MINUS, g->t_u32, to, from), NULL);
         br_else(g, &br);
         set_null(g, a, one);
