@@ -92,6 +92,7 @@ typedef struct jreg {
 typedef struct gen {
     gcc_jit_context *ctx;
     const sla_program *p;
+    bool all_registers;       /* jit_options.all_registers */
     gcc_jit_type *t_void, *t_int, *t_bool, *t_i64, *t_u32, *t_u64, *t_i128, *t_dbl, *t_str,
         *t_ptr, *t_pptr, *t_value, *t_valuep, *t_ops, *t_env;
     gcc_jit_field *f_u, *f_i, *f_f, *f_s, *f_len, *f_null;
@@ -803,6 +804,8 @@ static void emit_insn(gen *g, uint32_t pc)
     }
     case OP_RET: {
         const sla_program *p = g->p;
+        if (g->all_registers)
+            store(g, p->first_temp, p->nregs - p->first_temp);
         for (uint32_t i = 0; i < p->noutputs; i++) {
             uint32_t o = p->outputs[i].reg;
             bool seen = false;
@@ -829,7 +832,7 @@ static void make_regs(gen *g)
     for (uint32_t r = 0; r < p->nregs; r++) {
         vtype t = p->reg_types[r];
         jreg *j = &g->regs[r];
-        bool constant = r >= p->nfields && r < p->first_temp && r != p->now_reg;
+        bool constant = r >= p->nfields && r < p->first_temp && r != p->now_reg && !g->all_registers;
         if (constant) {
             j->folded = true;
             j->k = p->consts[r - p->nfields];
@@ -1151,11 +1154,11 @@ static void context_error(gcc_jit_context *ctx, const char *what, char *err, siz
 jit_code *jit_compile(const sla_program *p, const jit_options *o, char *err, size_t errlen)
 {
     char path[4200], key[2 * SHA256_SIZE + 1], tmp[4300];
-    bool use_cache = o->cache && entry_path(p, path, sizeof path, key) == 0;
+    bool use_cache = o->cache && !o->all_registers && entry_path(p, path, sizeof path, key) == 0;
     if (!use_cache)
         cache_key(p, key);
     jit_code *code = NULL;
-    gen g = {.p = p};
+    gen g = {.p = p, .all_registers = o->all_registers};
 
     if (use_cache && access(path, F_OK) == 0) {
         const char *why;

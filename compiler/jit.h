@@ -23,6 +23,11 @@ typedef struct jit_code jit_code;
 typedef struct jit_options {
     bool cache;               /* look up and write the cache */
     bool verbose;             /* a note on stderr saying where the code came from */
+    /* For tests that write constant registers and read any register, as
+     * they may with the interpreter: constants are read from the register
+     * array instead of folded, and every computed register is stored back.
+     * Never cached. */
+    bool all_registers;
 } jit_options;
 
 /* Native code for p (verified), or NULL with the reason in err. A damaged
