@@ -21,7 +21,7 @@ LDSAN   := -fsanitize=address,undefined
 # libgccjit never frees its compiler state: suppress leaks inside it alone.
 export LSAN_OPTIONS := suppressions=$(CURDIR)/tests/lsan-libgccjit.supp:print_suppressions=0
 # Random policies through the interpreter and native code (fewer: slower here).
-JIT_DIFF_COUNT ?= 60
+JIT_DIFF_COUNT ?= 200
 else
 BUILD   ?= build
 OPT     ?= -O2

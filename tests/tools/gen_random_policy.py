@@ -315,7 +315,7 @@ def export(rng, rows):
 
 def main(argv):
     args = argv[1:]
-    opts = {"--exprs": 40, "--rows": 60}
+    opts = {"--exprs": 60, "--rows": 60}
     pos = []
     i = 0
     while i < len(args):
@@ -328,13 +328,17 @@ def main(argv):
     if len(pos) != 2:
         sys.stderr.write(__doc__)
         return 2
-    seed, outdir = int(pos[0]), pos[1]
+    write(int(pos[0]), pos[1], opts["--exprs"], opts["--rows"])
+    return 0
+
+
+def write(seed, outdir, exprs=60, rows=60):
+    """OUTDIR/policy.sla and OUTDIR/input.csv for SEED."""
     rng = random.Random(seed)
     with open(outdir + "/policy.sla", "w") as f:
-        f.write(policy(rng, opts["--exprs"]))
+        f.write(policy(rng, exprs))
     with open(outdir + "/input.csv", "w") as f:
-        f.write(export(rng, opts["--rows"]))
-    return 0
+        f.write(export(rng, rows))
 
 
 if __name__ == "__main__":
