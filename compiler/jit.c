@@ -280,6 +280,8 @@ static gcc_jit_rvalue *V(gen *g, uint32_t r)
     vtype t = g->p->reg_types[r];
     if (t == VT_NUMBER)
         return gcc_jit_context_new_rvalue_from_double(g->ctx, g->t_dbl, j->k.null ? 0 : j->k.f);
+    if (t == VT_TEXT)   /* an unset text constant: never followed */
+        return gcc_jit_context_null(g->ctx, g->t_str);
     return i64k(g, j->k.null ? 0 : j->k.i);
 }
 
