@@ -59,7 +59,7 @@ static const char usage[] =
     "                       the policy cannot be compiled\n"
     "  --no-jit             evaluate with the interpreter\n"
     "                       (default: native code when it pays: a cached\n"
-    "                       object exists, or INPUT is a file over 4 MB)\n"
+    "                       object exists, or INPUT is a file over 8 MB)\n"
     "  --no-cache           neither read nor write the native code cache,\n"
     "                       $XDG_CACHE_HOME/sla (default ~/.cache/sla); clear\n"
     "                       it with `sla cache clear` or rm -rf\n"
@@ -138,8 +138,10 @@ static int parse_as_of(const char *s, const char *zone, int64_t *out)
     return 0;
 }
 
-/* Inputs at least this large are worth compiling for (auto mode). */
-#define JIT_AUTO_BYTES (4 << 20)
+/* Inputs at least this large are worth compiling for (auto mode): on an
+ * evaluation-heavy policy the compile is paid back within about this much
+ * input, and the object is cached for every later run (docs/jit.md). */
+#define JIT_AUTO_BYTES (8 << 20)
 
 typedef enum { EVAL_AUTO, EVAL_JIT, EVAL_INTERPRET } eval_mode;
 

@@ -12,6 +12,8 @@
 #     under this policy's name) are each reported with a note, never run,
 #     the output is still right, and the entry is rewritten (the next run
 #     uses it);
+#   - with no cache, the default mode interprets a small input and compiles
+#     for one of 8 MB or more;
 #   - --no-cache and --no-jit write no cache; `sla cache dir` names the
 #     directory and `sla cache clear` empties it;
 #   - an unwritable cache directory still gives native code (in memory);
@@ -109,6 +111,15 @@ run --no-jit
 check "--no-jit: nothing written" test "$(entries)" -eq 0
 run -v
 check "default mode, small input, no cache: interpreter" grep -q "evaluating with the interpreter" "$tmp/err"
+# a large input (8 MB or more) is worth compiling for, even with no cache
+big=$tmp/big.csv
+{ head -n 1 $csv; for _ in $(seq 2000); do tail -n +2 $csv; done; } > "$big"
+"$sla" score $p "$big" --as-of $asof --no-jit > "$tmp/big.want" 2> /dev/null
+"$sla" score $p "$big" --as-of $asof -v > "$tmp/out" 2> "$tmp/err"
+check "default mode, input over 8 MB: compiles" grep -q "compiled native code to" "$tmp/err"
+check "default mode, input over 8 MB: output" cmp -s "$tmp/big.want" "$tmp/out"
+rm -f "$big" "$tmp/big.want"
+rm -rf "$cache"
 check "cache dir" test "$("$sla" cache dir)" = "$cache"
 run --jit
 check "cache clear: had an entry" test "$(entries)" -eq 1
