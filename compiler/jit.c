@@ -1178,7 +1178,7 @@ jit_code *jit_compile(const sla_program *p, const jit_options *o, char *err, siz
     g.ctx = new_context();
     if (!g.ctx) {
         snprintf(err, errlen, "libgccjit could not start");
-        goto fail;
+        goto done;
     }
     build(&g, key);
     /* SLA_JIT_DUMP=FILE: the generated function as C-like text, to read. */
@@ -1186,7 +1186,7 @@ jit_code *jit_compile(const sla_program *p, const jit_options *o, char *err, siz
         gcc_jit_context_dump_to_file(g.ctx, getenv("SLA_JIT_DUMP"), 0);
     if (gcc_jit_context_get_first_error(g.ctx)) {
         context_error(g.ctx, "native code", err, errlen);
-        goto fail;
+        goto done;
     }
     if (use_cache) {
         char dir[4000];
@@ -1197,7 +1197,7 @@ jit_code *jit_compile(const sla_program *p, const jit_options *o, char *err, siz
             if (gcc_jit_context_get_first_error(g.ctx)) {
                 unlink(tmp);
                 context_error(g.ctx, "native code", err, errlen);
-                goto fail;
+                goto done;
             }
             if (seal(tmp, path) == 0) {
                 const char *why;
@@ -1217,7 +1217,7 @@ jit_code *jit_compile(const sla_program *p, const jit_options *o, char *err, siz
     gcc_jit_result *res = gcc_jit_context_compile(g.ctx);
     if (!res) {
         context_error(g.ctx, "native code", err, errlen);
-        goto fail;
+        goto done;
     }
     code = xcalloc(1, sizeof *code);
     code->result = res;
@@ -1226,12 +1226,11 @@ jit_code *jit_compile(const sla_program *p, const jit_options *o, char *err, siz
         snprintf(err, errlen, "native code: the compiled object has no sla_eval");
         jit_free(code);
         code = NULL;
-        goto fail;
+        goto done;
     }
     if (o->verbose)
         fprintf(stderr, "sla: note: compiled native code in memory\n");
-done:
-fail:
+done:   /* the one exit, with code or without */
     if (g.ctx)
         gcc_jit_context_release(g.ctx);
     free(g.regs);

@@ -184,6 +184,7 @@ class Gen:
                 lambda: "(%s * %s)" % (e("bduration"), e("number")),
                 lambda: "(%s / %s)" % (e("bduration"), e("number")),
                 lambda: "max(%s, %s)" % (e("bduration"), e("bduration")),
+                lambda: "min(%s, %s)" % (e("bduration"), e("bduration")),
                 lambda: "(-%s)" % e("bduration"),
             ])()
         raise ValueError(t)
