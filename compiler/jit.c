@@ -395,6 +395,7 @@ static gcc_jit_rvalue *table_item(gen *g, int e, uint32_t k)
     return lv(gcc_jit_context_new_array_access(g->ctx, NULL, env(g, e), intk(g, g->t_int, (long)k)));
 }
 
+/* A bool constant, made as a comparison: libgccjit has no bool literal. */
 static gcc_jit_rvalue *bool_k(gen *g, bool v)
 {
     return cmp(g, GCC_JIT_COMPARISON_EQ, intk(g, g->t_int, 0), intk(g, g->t_int, v ? 0 : 1));
