@@ -508,19 +508,12 @@ static void load(gen *g, uint32_t r, uint32_t n)
 }
 
 /* A text test: R[a] := both set and f(B, C). */
-static void text_test(gen *g, uint32_t a, uint32_t b, uint32_t c, int h, int nocase)
+static void text_test(gen *g, uint32_t a, uint32_t b, uint32_t c, int h, bool nocase)
 {
     set_bool(g, a, bool_k(g, false));
     branch br;
-    br_if(g, is_set(g, b), &br);
-    if (c != UINT32_MAX) {
-        branch bc;
-        br_if(g, is_set(g, c), &bc);
-        gcc_jit_rvalue *r = nocase < 0 ? call(g, h, 4, V(g, b), LEN(g, b), V(g, c), LEN(g, c))
-                          : call(g, h, 5, V(g, b), LEN(g, b), V(g, c), LEN(g, c), bool_k(g, nocase));
-        set_bool(g, a, r);
-        br_end(g, &bc);
-    }
+    br_if(g, cmp(g, GCC_JIT_COMPARISON_EQ, NUL2(g, b, c), intk(g, g->t_int, 0)), &br);
+    set_bool(g, a, call(g, h, 5, V(g, b), LEN(g, b), V(g, c), LEN(g, c), bool_k(g, nocase)));
     br_end(g, &br);
 }
 
@@ -725,12 +718,12 @@ static void emit_insn(gen *g, uint32_t pc)
                             table_item(g, E_SETS, c), V(g, b)));
         br_end(g, &br);
         break;
-    case OP_STARTS: text_test(g, a, b, c, H_starts, 0); break;
-    case OP_ENDS: text_test(g, a, b, c, H_ends, 0); break;
-    case OP_CONTAINS: text_test(g, a, b, c, H_contains, 0); break;
-    case OP_STARTSCI: text_test(g, a, b, c, H_starts, 1); break;
-    case OP_ENDSCI: text_test(g, a, b, c, H_ends, 1); break;
-    case OP_CONTAINSCI: text_test(g, a, b, c, H_contains, 1); break;
+    case OP_STARTS: text_test(g, a, b, c, H_starts, false); break;
+    case OP_ENDS: text_test(g, a, b, c, H_ends, false); break;
+    case OP_CONTAINS: text_test(g, a, b, c, H_contains, false); break;
+    case OP_STARTSCI: text_test(g, a, b, c, H_starts, true); break;
+    case OP_ENDSCI: text_test(g, a, b, c, H_ends, true); break;
+    case OP_CONTAINSCI: text_test(g, a, b, c, H_contains, true); break;
     case OP_STARTSANY: set_test(g, a, b, c, H_starts_any); break;
     case OP_ENDSANY: set_test(g, a, b, c, H_ends_any); break;
     case OP_CONTAINSANY: set_test(g, a, b, c, H_contains_any); break;
@@ -934,7 +927,6 @@ struct jit_code {
     gcc_jit_result *result;   /* compiled in memory */
     void *handle;             /* or loaded with dlopen */
     ops_native_fn fn;
-    bool cached;
 };
 
 static void cache_key(const sla_program *p, char hex[2 * SHA256_SIZE + 1])
@@ -1074,7 +1066,6 @@ static jit_code *load_cached(const char *path, const char *key, const char **why
     jit_code *c = xcalloc(1, sizeof *c);
     c->handle = h;
     c->fn = fn;
-    c->cached = true;
     return c;
 }
 
@@ -1204,7 +1195,6 @@ jit_code *jit_compile(const sla_program *p, const jit_options *o, char *err, siz
                 const char *why;
                 code = load_cached(path, key, &why);
                 if (code) {
-                    code->cached = false;
                     if (o->verbose)
                         fprintf(stderr, "sla: note: compiled native code to %s\n", path);
                     goto done;
@@ -1242,11 +1232,6 @@ done:   /* the one exit, with code or without */
 ops_native_fn jit_function(const jit_code *c)
 {
     return c->fn;
-}
-
-bool jit_from_cache(const jit_code *c)
-{
-    return c->cached;
 }
 
 void jit_free(jit_code *c)

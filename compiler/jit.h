@@ -34,8 +34,6 @@ typedef struct jit_options {
  * or stale cache entry is reported on stderr as a note, then replaced. */
 jit_code *jit_compile(const sla_program *p, const jit_options *o, char *err, size_t errlen);
 ops_native_fn jit_function(const jit_code *c);
-/* True when the code was loaded from the cache rather than compiled. */
-bool jit_from_cache(const jit_code *c);
 void jit_free(jit_code *c);
 
 /* The cache directory into out; -1 when there is no home to put it in. */
