@@ -2,6 +2,8 @@
 #
 #   make            build build/slac, build/sla and build/libsla.a
 #   make test       every test, in a normal build and again under ASan+UBSan
+#                   (JIT_DIFF_COUNT=N: how many random policies go through
+#                   both the interpreter and native code)
 #   make check      the same as make test
 #   make deps       install the build and test dependencies (Debian)
 #   make bench      the benchmarks in bench/
@@ -16,10 +18,15 @@ ifeq ($(SANITIZE),1)
 BUILD   ?= build/san
 OPT     ?= -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 LDSAN   := -fsanitize=address,undefined
+# libgccjit never frees its compiler state: suppress leaks inside it alone.
+export LSAN_OPTIONS := suppressions=$(CURDIR)/tests/lsan-libgccjit.supp:print_suppressions=0
+# Random policies through the interpreter and native code (fewer: slower here).
+JIT_DIFF_COUNT ?= 200
 else
 BUILD   ?= build
 OPT     ?= -O2
 LDSAN   :=
+JIT_DIFF_COUNT ?= 1000
 endif
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wcast-align \
@@ -29,7 +36,8 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wcast-align \
 CFLAGS  ?= -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(OPT) $(CFLAGS) -Iinclude -I$(BUILD)/gen -MMD -MP
 LDFLAGS ?=
-LDLIBS  := -lm
+# libgccjit: compiler/jit.c (native code); the runtime itself does not use it.
+LDLIBS  := -lgccjit -ldl -lm
 
 # Generated code gets only the exemptions it needs.
 GEN_WARN := -Wall -Wextra -Werror -Wno-unused-function -Wno-sign-compare \
@@ -93,6 +101,8 @@ test check: test-run
 
 test-run: $(PROGS) $(TESTS)
 	@status=0; \
+	XDG_CACHE_HOME=$$(mktemp -d "$${TMPDIR:-/tmp}/sla-test-cache.XXXXXX"); \
+	export XDG_CACHE_HOME; trap 'rm -rf "$$XDG_CACHE_HOME"' EXIT; \
 	for t in $(TESTS); do \
 	    echo "== $$t"; $$t || status=1; \
 	done; \
@@ -106,6 +116,12 @@ test-run: $(PROGS) $(TESTS)
 	$(PYTHON) tests/tools/report_oracle.py $(BUILD)/sla || status=1; \
 	echo "== sla report --format html in headless Chromium ($(BUILD))"; \
 	tests/run-html.sh $(BUILD) || status=1; \
+	echo "== sla score golden tests with native code, --jit ($(BUILD))"; \
+	tests/run-score.sh $(BUILD) --jit || status=1; \
+	echo "== native code and its cache ($(BUILD))"; \
+	tests/run-jit.sh $(BUILD) || status=1; \
+	echo "== random policies: interpreter and native code ($(BUILD))"; \
+	$(PYTHON) tests/tools/jit_differential.py $(BUILD)/sla --count $(JIT_DIFF_COUNT) || status=1; \
 	echo "== reference policy against its oracle ($(BUILD))"; \
 	tests/tools/check_reference.sh $(BUILD)/sla || status=1; \
 	echo "== breaking the bundled policies ($(BUILD))"; \
@@ -122,6 +138,7 @@ bench: all
 	$(CC) -std=c11 -D_GNU_SOURCE -O2 -Iinclude -o $(BUILD)/calendar-bench bench/calendar-bench.c $(LIB) $(LDLIBS)
 	$(BUILD)/calendar-bench
 	bench/report-bench.sh $(BUILD)
+	bench/jit-bench.sh $(BUILD)/sla
 
 clean:
 	rm -rf build

@@ -4,6 +4,12 @@
  * A policy is given as its source (.sla, compiled in memory) or as a
  * compiled .slab file, told apart by the file's first bytes, not its name.
  * A .slab is verified completely before anything runs.
+ *
+ * `sla score` and `sla report` evaluate with the interpreter or with
+ * native code (compiler/jit.c). By default they compile only when that
+ * pays: a cached object exists, or the input is a regular file large
+ * enough that the compile (a few hundred milliseconds) is small next to
+ * the run.
  */
 #include "sla.h"
 
@@ -13,6 +19,7 @@
 #include "../common/tz.h"
 #include "../common/xalloc.h"
 #include "../compiler/compile.h"
+#include "../compiler/jit.h"
 #include "../common/outfile.h"
 #include "../runtime/report.h"
 #include "../runtime/score.h"
@@ -20,6 +27,7 @@
 #include "../runtime/vm.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +45,8 @@ static const char usage[] =
     "                                   cadences and recycling of INPUT, as of an\n"
     "                                   instant, for the check-ins\n"
     "  check POLICY...                  check policies (as slac --check)\n"
+    "  cache clear                      remove the cached native code\n"
+    "  cache dir                        print where native code is cached\n"
     "\n"
     "POLICY is a policy (.sla) or a compiled policy (.slab, from slac -o).\n"
     "\n"
@@ -51,8 +61,18 @@ static const char usage[] =
     "                       row) and go on; without it the first bad row stops\n"
     "                       the run\n"
     "  -q, --quiet          no summary on standard error\n"
+    "  --jit                evaluate with native code (libgccjit); exit 2 if\n"
+    "                       the policy cannot be compiled\n"
+    "  --no-jit             evaluate with the interpreter\n"
+    "                       (default: native code when it pays: a cached\n"
+    "                       object exists, or INPUT is a file over 8 MB)\n"
+    "  --no-cache           neither read nor write the native code cache,\n"
+    "                       $XDG_CACHE_HOME/sla (default ~/.cache/sla); clear\n"
+    "                       it with `sla cache clear` or rm -rf\n"
+    "  -v, --verbose        say on standard error how records are evaluated\n"
     "\n"
-    "Options of report (and --as-of, --rejects, -q as for score):\n"
+    "Options of report (and --as-of, --rejects, -q, --jit, --no-jit,\n"
+    "--no-cache, -v as for score):\n"
     "  -o, --output FILE    write the report to FILE (whole or not at all)\n"
     "  --format FORMAT      text (default), md (Markdown), json, or html (one\n"
     "                       self-contained page with charts)\n"
@@ -147,6 +167,66 @@ static int now_us(int64_t *out)
     return 0;
 }
 
+/* Inputs at least this large are worth compiling for (auto mode): on an
+ * evaluation-heavy policy the compile is paid back within about this much
+ * input, and the object is cached for every later run (docs/jit.md). */
+#define JIT_AUTO_BYTES (8 << 20)
+
+typedef enum { EVAL_AUTO, EVAL_JIT, EVAL_INTERPRET } eval_mode;
+
+static bool worth_compiling(const sla_program *p, const char *input, bool cache)
+{
+    struct stat st;
+    if (cache && jit_cache_has(p))
+        return true;
+    return strcmp(input, "-") != 0 && stat(input, &st) == 0 && S_ISREG(st.st_mode) &&
+           st.st_size >= JIT_AUTO_BYTES;
+}
+
+/* Native code for p as mode says, or NULL to interpret; *status 2 when
+ * --jit was asked for and cannot be had. */
+static jit_code *choose_evaluator(const sla_program *p, const char *policy, const char *input,
+                                  eval_mode mode, jit_options jo, int *status)
+{
+    if (mode == EVAL_INTERPRET || (mode == EVAL_AUTO && !worth_compiling(p, input, jo.cache))) {
+        if (jo.verbose)
+            fprintf(stderr, "sla: note: evaluating with the interpreter\n");
+        return NULL;
+    }
+    char err[600];
+    jit_code *c = jit_compile(p, &jo, err, sizeof err);
+    if (!c && mode == EVAL_JIT) {
+        fprintf(stderr, "sla: %s: cannot compile to native code (--jit): %s\n", policy, err);
+        *status = 2;
+    } else if (!c && jo.verbose) {
+        fprintf(stderr, "sla: note: %s; evaluating with the interpreter\n", err);
+    }
+    return c;
+}
+
+static int cache(int argc, char **argv)
+{
+    char dir[4000], err[300];
+    if (argc == 1 && !strcmp(argv[0], "dir")) {
+        if (jit_cache_dir(dir, sizeof dir) < 0) {
+            fprintf(stderr, "sla: there is no cache directory (set XDG_CACHE_HOME or HOME)\n");
+            return 2;
+        }
+        printf("%s\n", dir);
+        return 0;
+    }
+    if (argc == 1 && !strcmp(argv[0], "clear")) {
+        int n = jit_cache_clear(err, sizeof err);
+        if (n < 0) {
+            fprintf(stderr, "sla: %s\n", err);
+            return 2;
+        }
+        return 0;
+    }
+    fprintf(stderr, "sla cache: use `sla cache clear` or `sla cache dir`\nTry 'sla --help'.\n");
+    return 2;
+}
+
 /* The arguments of `sla score` and `sla report`: two operands and the
  * options both know, plus those of one command (NULL where the command has
  * none). */
@@ -155,6 +235,8 @@ typedef struct run_args {
     const char *policy, *input;
     const char *output, *format, *as_of, *rejects, *fail_on, *color;
     bool quiet;
+    eval_mode mode;
+    jit_options jit;
 } run_args;
 
 /* Reads argv into a. Returns -1 to go on, or the exit status to end with
@@ -178,6 +260,18 @@ static int read_run_args(int argc, char **argv, bool report_only, run_args *a)
         }
         if (!strcmp(arg, "-q") || !strcmp(arg, "--quiet")) {
             a->quiet = true;
+            continue;
+        }
+        if (!strcmp(arg, "--jit") || !strcmp(arg, "--no-jit")) {
+            a->mode = arg[2] == 'j' ? EVAL_JIT : EVAL_INTERPRET;
+            continue;
+        }
+        if (!strcmp(arg, "--no-cache")) {
+            a->jit.cache = false;
+            continue;
+        }
+        if (!strcmp(arg, "-v") || !strcmp(arg, "--verbose")) {
+            a->jit.verbose = true;
             continue;
         }
         bool known = false;
@@ -219,18 +313,26 @@ static int read_run_args(int argc, char **argv, bool report_only, run_args *a)
     return -1;
 }
 
-/* Loads a's policy and reads its as-of instant; NULL with *status set. */
-static sla_program *open_run(const run_args *a, int64_t *as_of, int *status)
+/* Loads a's policy, reads its as-of instant into o and chooses how to
+ * evaluate (*native: NULL to interpret). NULL with *status set. */
+static sla_program *open_run(const run_args *a, score_options *o, jit_code **native, int *status)
 {
     *status = 0;
+    *native = NULL;
     sla_program *p = load_policy(a->policy, status);
     if (!p)
         return NULL;
-    if (a->as_of ? parse_as_of(a->as_of, p->zone, as_of) < 0 : now_us(as_of) < 0) {
+    if (a->as_of ? parse_as_of(a->as_of, p->zone, &o->as_of) < 0 : now_us(&o->as_of) < 0) {
         program_free(p);
         *status = 2;
         return NULL;
     }
+    *native = choose_evaluator(p, a->policy, a->input, a->mode, a->jit, status);
+    if (*status) {
+        program_free(p);
+        return NULL;
+    }
+    o->native = *native ? jit_function(*native) : NULL;
     return p;
 }
 
@@ -248,7 +350,7 @@ static void summary(const run_args *a, const score_stats *st)
 
 static int score(int argc, char **argv)
 {
-    run_args a = {.cmd = "score"};
+    run_args a = {.cmd = "score", .jit = {.cache = true}};
     int status = read_run_args(argc, argv, false, &a);
     if (status >= 0)
         return status;
@@ -259,20 +361,22 @@ static int score(int argc, char **argv)
         fprintf(stderr, "sla: unknown format '%s': use csv or jsonl\n", a.format);
         return 2;
     }
-    sla_program *p = open_run(&a, &o.as_of, &status);
+    jit_code *native;
+    sla_program *p = open_run(&a, &o, &native, &status);
     if (!p)
         return status;
     score_stats st;
     status = score_file(p, &o, &st);
     if (status == 0)
         summary(&a, &st);
+    jit_free(native);
     program_free(p);
     return status;
 }
 
 static int report_cmd(int argc, char **argv)
 {
-    run_args a = {.cmd = "report"};
+    run_args a = {.cmd = "report", .jit = {.cache = true}};
     int status = read_run_args(argc, argv, true, &a);
     if (status >= 0)
         return status;
@@ -301,7 +405,8 @@ static int report_cmd(int argc, char **argv)
         return 2;
     }
     score_options o = {.input = a.input, .rejects = a.rejects, .discard = true};
-    sla_program *p = open_run(&a, &o.as_of, &status);
+    jit_code *native;
+    sla_program *p = open_run(&a, &o, &native, &status);
     if (!p)
         return status;
     char err[200];
@@ -339,6 +444,7 @@ static int report_cmd(int argc, char **argv)
 done:
     report_acc_free(acc);
     tz_free(zone);
+    jit_free(native);
     program_free(p);
     return status;
 }
@@ -397,6 +503,8 @@ int main(int argc, char **argv)
         return score(argc - 2, argv + 2);
     if (!strcmp(cmd, "report"))
         return report_cmd(argc - 2, argv + 2);
+    if (!strcmp(cmd, "cache"))
+        return cache(argc - 2, argv + 2);
     if (!strcmp(cmd, "check"))
         return check(argc - 2, argv + 2);
     fprintf(stderr, "sla: unknown command '%s'\nTry 'sla --help'.\n", cmd);

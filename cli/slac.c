@@ -5,7 +5,9 @@
  * reports every mistake at once: gcc-style text on stderr, or JSON or
  * SARIF on stdout for CI. The exit status is what a CI step tests.
  * `slac POLICY -o FILE.slab` compiles a policy to a verified bytecode
- * file; `slac --dump POLICY` prints its disassembly.
+ * file; `slac --dump POLICY` prints its disassembly. `slac --jit-check
+ * POLICY...` compiles each to native code (in memory, not cached), so CI
+ * learns of a policy the JIT cannot take before a batch run does.
  */
 #include "sla.h"
 
@@ -15,6 +17,7 @@
 #include "../common/xalloc.h"
 #include "../compiler/check.h"
 #include "../compiler/compile.h"
+#include "../compiler/jit.h"
 #include "../compiler/slab.h"
 #include "../parser/parse.h"
 #include "../runtime/vm.h"
@@ -31,6 +34,7 @@ static const char usage[] =
     "Usage: slac --check [OPTION]... FILE...\n"
     "       slac POLICY [-o FILE]\n"
     "       slac --dump POLICY\n"
+    "       slac --jit-check POLICY...\n"
     "Check SLA policies (.sla files) and compile them to bytecode (.slab).\n"
     "\n"
     "  --check            check each FILE; `-` reads standard input\n"
@@ -40,6 +44,8 @@ static const char usage[] =
     "                     instruction, with the policy lines they come from\n"
     "  --format FORMAT    how to report: text (default, on standard error),\n"
     "                     json or sarif (SARIF 2.1.0), both on standard output\n"
+    "  --jit-check        compile each POLICY to native code (libgccjit), as\n"
+    "                     sla score --jit would, and report any that fails\n"
     "  -Werror            treat warnings as errors\n"
     "  --color WHEN       colour text reports: auto (default, on a terminal),\n"
     "                     always or never; NO_COLOR in the environment means never\n"
@@ -142,9 +148,50 @@ static int compile_one(const char *path, const char *output, bool dump, const ch
     return rc;
 }
 
+/* Compiles each policy to native code; 0 if all compile, 1 if one does not. */
+static int jit_check(input *inputs, int n, const char *color)
+{
+    int rc = EXIT_CLEAN;
+    for (int i = 0; i < n; i++) {
+        input *in = &inputs[i];
+        if (load(in) < 0) {
+            rc = EXIT_USAGE;
+            continue;
+        }
+        size_t bom = utf8_bom(in->data, in->len);
+        src_file_init(&in->file, strcmp(in->name, "-") == 0 ? "<stdin>" : in->name, in->data + bom,
+                      in->len - bom);
+        diag_set d;
+        diag_set_init(&d);
+        sla_program *p = compile_source(&in->file, &d);
+        diag_sort(&d);
+        diag_render_text(&d, stderr, want_color(color));
+        diag_set_free(&d);
+        if (!p) {
+            rc = rc == EXIT_USAGE ? rc : EXIT_ERRORS;
+            continue;
+        }
+        char err[600];
+        jit_options o = {.cache = false};
+        jit_code *c = jit_compile(p, &o, err, sizeof err);
+        if (!c) {
+            fprintf(stderr, "%s: error: cannot compile to native code: %s\n", in->file.name, err);
+            rc = rc == EXIT_USAGE ? rc : EXIT_ERRORS;
+        }
+        jit_free(c);
+        program_free(p);
+    }
+    for (int i = 0; i < n; i++) {
+        free(inputs[i].data);
+        if (inputs[i].file.line_start)
+            src_file_free(&inputs[i].file);
+    }
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
-    bool check = false, werror = false, dump = false;
+    bool check = false, werror = false, dump = false, jitcheck = false;
     const char *output = NULL;
     const char *color = "auto";
     report_format format = FMT_TEXT;
@@ -162,6 +209,8 @@ int main(int argc, char **argv)
             check = true;
         } else if (strcmp(arg, "--dump") == 0) {
             dump = true;
+        } else if (strcmp(arg, "--jit-check") == 0) {
+            jitcheck = true;
         } else if (strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "slac: -o needs a file name\n");
@@ -203,6 +252,16 @@ int main(int argc, char **argv)
             fprintf(stderr, "slac: unknown option '%s'\nTry 'slac --help'.\n", arg);
             return EXIT_USAGE;
         }
+    }
+    if (jitcheck) {
+        if (ninputs == 0) {
+            fprintf(stderr, "slac: --jit-check: name one or more policies\n");
+            free(inputs);
+            return EXIT_USAGE;
+        }
+        int rc = jit_check(inputs, ninputs, color);
+        free(inputs);
+        return rc;
     }
     if (!check) {
         if (ninputs != 1) {

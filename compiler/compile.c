@@ -3,16 +3,21 @@
  *
  * The verifier runs on what the compiler just made, not only on what is
  * loaded from a file: a compiler bug then fails loudly at compile time
- * instead of running a malformed program.
+ * instead of running a malformed program. The program's hash is the one
+ * its .slab file would carry, so a policy compiled in memory and its .slab
+ * share one entry of the native code cache (compiler/jit.c).
  */
 #include "compile.h"
 
 #include "check.h"
 #include "emit.h"
+#include "slab.h"
 
 #include "../parser/parse.h"
 #include "../runtime/verify.h"
 #include "../runtime/vm.h"
+
+#include <string.h>
 
 sla_program *compile_source(const src_file *f, diag_set *d)
 {
@@ -34,6 +39,11 @@ sla_program *compile_source(const src_file *f, diag_set *d)
         program_free(prog);
         return NULL;
     }
+    buf image;
+    buf_init(&image);
+    if (slab_write(prog, &image) == 0 && image.len >= 16 + sizeof prog->hash)
+        memcpy(prog->hash, image.data + 16, sizeof prog->hash);
+    buf_free(&image);
     vm_prepare(prog);
     return prog;
 }

@@ -852,6 +852,11 @@ static void emit_classes(emitter *E)
     const policy *p = E->p;
     if (!p->classes.n)
         return;
+    release(E);
+    /* The first class that holds ends the chain, so a let first needed by a
+     * later class is computed before it starts, on every path. */
+    for (int i = 0; i < p->classes.n; i++)
+        need_lets(E, p->classes.v[i]->when);
     E->line = (uint32_t)p->classes_loc.line;
     int done = new_label(E);
     emit(E, OP_UNSET, E->class_reg, 0, 0);
@@ -1046,6 +1051,10 @@ static void emit_recycles(emitter *E)
     const policy *p = E->p;
     if (!p->recycles.n)
         return;
+    /* As with classes: the first rule that holds ends the chain. */
+    release(E);
+    for (int i = 0; i < p->recycles.n; i++)
+        need_lets(E, p->recycles.v[i]->when);
     int done = new_label(E);
     E->line = (uint32_t)p->recycles.v[0]->loc.line;
     emit(E, OP_MOVE, E->recycled, k_int(E, VT_BOOL, 0), 0);

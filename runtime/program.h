@@ -174,6 +174,22 @@ extern const char *const opcode_signatures[OP__COUNT];
 extern const char *const opcode_semantics[OP__COUNT];
 extern const char *const vtype_names[VT__COUNT];
 
+/* A register read after a record is evaluated: an output, a quota's
+ * time, condition or value, or one the report reads; with the types its
+ * role allows (a mask of 1 << vtype) and what reads it, for messages. The
+ * verifier checks each is written on every path; native code stores each
+ * back to the register file. */
+typedef struct end_read {
+    uint32_t reg;
+    unsigned mask;
+    char what[96];
+} end_read;
+
+/* How many end reads p can have at most, and the list of them into out
+ * (which has room for that many); returns the number. */
+uint32_t program_end_read_count(const sla_program *p);
+uint32_t program_end_reads(const sla_program *p, end_read *out);
+
 /* Frees a program made by the compiler or the loader. */
 void program_free(sla_program *p);
 

@@ -222,6 +222,9 @@ static int score_records(run *r, csv_reader *in, score_stats *st)
         write_header(r);
 
     vm *v = vm_new(p, session_calendar(&r->ses), r->o->as_of);
+    if (r->o->native)
+        vm_use_native(v, r->o->native);
+    vm_eval_fn eval = vm_evaluator(v);   /* the interpreter, or native code */
     sla_value *regs = vm_registers(v);
     char err[512];
     /* Empty lines are held back: at the end of the file they are only the
@@ -278,7 +281,7 @@ static int score_records(run *r, csv_reader *in, score_stats *st)
                 break;
             continue;
         }
-        vm_run(v);
+        eval(v);
         if (r->o->acc)
             report_acc_add(r->o->acc, regs, rec.line);
         if (!r->o->discard)

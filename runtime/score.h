@@ -4,6 +4,7 @@
 #ifndef SLA_SCORE_H
 #define SLA_SCORE_H
 
+#include "ops.h"
 #include "program.h"
 #include "report.h"
 
@@ -18,6 +19,7 @@ typedef struct score_options {
     int64_t as_of;            /* microseconds since the epoch */
     report_acc *acc;          /* adds up every scored record, if not NULL */
     bool discard;             /* write no output rows (a report's run) */
+    ops_native_fn native;     /* the program's native code; NULL: interpret */
 } score_options;
 
 typedef struct score_stats {

@@ -497,58 +497,6 @@ static bool check_outputs(vctx *v)
     return true;
 }
 
-/* The registers `sla report` reads after a record, with what reads them:
- * they must exist, have their types and be written on every path to the
- * end, as outputs must. */
-typedef struct end_read {
-    uint32_t reg;
-    unsigned mask;
-    char what[96];
-} end_read;
-
-static uint32_t end_reads(const sla_program *p, end_read *out)
-{
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < p->noutputs; i++) {
-        out[n] = (end_read){.reg = p->outputs[i].reg, .mask = M_ALL};
-        snprintf(out[n++].what, sizeof out->what, "output %s", p->outputs[i].header);
-    }
-    for (uint32_t i = 0; i < p->nquotas; i++) {
-        const sla_quota *q = &p->quotas[i];
-        unsigned num = q->kind == QK_SUM ? TM(VT_INT) | TM(VT_NUMBER) | TM(VT_MONEY) : TM(VT_BOOL);
-        const uint32_t regs[3] = {q->at, q->den, q->num};
-        const unsigned masks[3] = {TM(VT_TIME), TM(VT_BOOL), num};
-        static const char *const roles[3] = {"time", "condition", "value"};
-        for (int k = 0; k < 3; k++) {
-            out[n] = (end_read){.reg = regs[k], .mask = masks[k]};
-            snprintf(out[n++].what, sizeof out->what, "quota %" PRIu32 "'s %s", i, roles[k]);
-        }
-    }
-    const sla_report_regs *r = &p->report;
-    const struct { uint16_t reg; unsigned mask; const char *what; } parts[] = {
-        {r->id, M_ALL, "the record's id"},
-        {r->stage, TM(VT_STAGE), "the report's stage"},
-        {r->klass, TM(VT_CLASS), "the report's class"},
-        {r->handoff, TM(VT_HANDOFF), "the report's hand-off status"},
-        {r->handoff_due, TM(VT_TIME), "the report's hand-off due time"},
-        {r->handoff_stop, TM(VT_TIME), "the report's hand-off stop time"},
-        {r->cadence, TM(VT_CADENCE), "the report's cadence status"},
-        {r->recycled, TM(VT_BOOL), "the report's recycled flag"},
-        {r->recycle_reason, TM(VT_TEXT), "the report's recycle reason"},
-    };
-    for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++)
-        if (parts[k].reg != REG_NONE) {
-            out[n] = (end_read){.reg = parts[k].reg, .mask = parts[k].mask};
-            snprintf(out[n++].what, sizeof out->what, "%s", parts[k].what);
-        }
-    return n;
-}
-
-static uint32_t end_read_count(const sla_program *p)
-{
-    return p->noutputs + 3 * p->nquotas + 9;
-}
-
 static bool check_report(vctx *v)
 {
     const sla_program *p = v->p;
@@ -572,8 +520,8 @@ static bool check_report(vctx *v)
         if (!c->name || c->weekly > 1 || (c->weekly ? c->day > 6 : c->day < 1 || c->day > 31))
             return fail(v, "check-in %" PRIu32 " has no name or an impossible day", i);
     }
-    end_read *reads = xmalloc((size_t)end_read_count(p) * sizeof *reads);
-    uint32_t n = end_reads(p, reads);
+    end_read *reads = xmalloc((size_t)program_end_read_count(p) * sizeof *reads);
+    uint32_t n = program_end_reads(p, reads);
     bool ok = true;
     for (uint32_t i = 0; i < n && ok; i++) {
         if (reads[i].reg >= p->nregs)
@@ -758,8 +706,8 @@ static bool check_flow(vctx *v)
     uint64_t *pend = xmalloc((ntargets ? ntargets : 1) * w * sizeof *pend);
     unsigned char *live = xmalloc(ntargets ? ntargets : 1);
 
-    end_read *reads = xmalloc((size_t)end_read_count(p) * sizeof *reads);
-    uint32_t nreads = end_reads(p, reads);
+    end_read *reads = xmalloc((size_t)program_end_read_count(p) * sizeof *reads);
+    uint32_t nreads = program_end_reads(p, reads);
     uint32_t bad_pc = UINT32_MAX, bad_reg = 0, bad_out = UINT32_MAX;
     for (size_t w0 = 0; w0 < words; w0 += w) {
         size_t wn = words - w0 < w ? words - w0 : w;

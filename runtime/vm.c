@@ -11,11 +11,15 @@
  * checks a type or an index. Unset values propagate through arithmetic
  * and make comparisons false, one OR of the operands' flags per operation.
  * Text that an instruction makes (lower, upper, concatenation) goes to a
- * scratch area that is emptied before each record.
+ * scratch area that is emptied before each record. Anything longer than a
+ * few machine instructions is a function of ops.c, which native code
+ * (compiler/jit.c) calls too; a vm can run such native code in place of
+ * the loop (vm_use_native), with the same registers and scratch space.
  */
 #include "vm.h"
 
 #include "clock.h"
+#include "ops.h"
 
 #include "../common/arena.h"
 #include "../common/num.h"
@@ -24,180 +28,19 @@
 #include <math.h>
 #include <string.h>
 
-/* ---- scratch space for text made while evaluating a record -------------- */
-
-typedef struct scratch_block {
-    struct scratch_block *next;
-    size_t size, used;
-    char data[];
-} scratch_block;
-
 struct vm {
     const sla_program *prog;
     const sla_calendar *cal;
     int64_t now;
     sla_value *regs;
-    scratch_block *scratch;   /* first block kept between records */
+    ops_scratch scratch;      /* first block kept between records */
+    ops_native_fn native;     /* vm_use_native: the program's native code */
+    ops_env env;              /* and what it is given */
 };
-
-static char *scratch_alloc(vm *v, size_t n)
-{
-    scratch_block *b = v->scratch;
-    if (!b || b->size - b->used < n) {
-        size_t size = n > 65536 ? n : 65536;
-        scratch_block *nb = xmalloc(sizeof *nb + size);
-        nb->size = size;
-        nb->used = 0;
-        nb->next = b;
-        v->scratch = b = nb;
-    }
-    char *p = b->data + b->used;
-    b->used += n;
-    return p;
-}
-
-static void scratch_reset(vm *v)
-{
-    scratch_block *b = v->scratch;
-    if (!b)
-        return;
-    while (b->next) {
-        scratch_block *next = b->next;
-        free(b);
-        b = next;
-    }
-    /* keep the oldest block (the last in the list) */
-    b->used = 0;
-    v->scratch = b;
-}
-
-/* ---- sets ---------------------------------------------------------------------- */
-
-static uint64_t hash_bytes(const char *s, uint32_t n, bool nocase)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (uint32_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (nocase && c >= 'A' && c <= 'Z')
-            c = (unsigned char)(c + 32);
-        h = (h ^ c) * 1099511628211ull;
-    }
-    return h;
-}
-
-static uint64_t hash_int(int64_t i)
-{
-    uint64_t x = (uint64_t)i;
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdull;
-    x ^= x >> 33;
-    return x;
-}
-
-static bool same_text(const char *a, uint32_t an, const char *b, uint32_t bn, bool nocase)
-{
-    if (an != bn)
-        return false;
-    if (!nocase)
-        return memcmp(a, b, an) == 0;
-    for (uint32_t i = 0; i < an; i++) {
-        unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
-        if (x >= 'A' && x <= 'Z') x = (unsigned char)(x + 32);
-        if (y >= 'A' && y <= 'Z') y = (unsigned char)(y + 32);
-        if (x != y)
-            return false;
-    }
-    return true;
-}
 
 void vm_prepare(sla_program *p)
 {
-    for (uint32_t k = 0; k < p->nsets; k++) {
-        sla_set *s = &p->sets[k];
-        if (s->type == VT_NUMBER || s->slots)
-            continue;
-        uint32_t n = 8;
-        while (n < s->n * 2)
-            n *= 2;
-        s->nslots = n;
-        /* In the program's own arena: program_free releases it. */
-        s->slots = arena_alloc((arena *)p->memory, n * sizeof *s->slots);
-        for (uint32_t i = 0; i < s->n; i++) {
-            const sla_value *v = &s->items[i];
-            uint64_t h = s->type == VT_TEXT ? hash_bytes(v->s, v->len, s->nocase) : hash_int(v->i);
-            uint32_t j = (uint32_t)h & (n - 1);
-            while (s->slots[j])
-                j = (j + 1) & (n - 1);
-            s->slots[j] = i + 1;
-        }
-    }
-}
-
-static bool in_set(const sla_set *s, const sla_value *v)
-{
-    if (s->type == VT_NUMBER) {
-        for (uint32_t i = 0; i < s->n; i++)
-            if (s->items[i].f == v->f)
-                return true;
-        return false;
-    }
-    bool text = s->type == VT_TEXT;
-    uint64_t h = text ? hash_bytes(v->s, v->len, s->nocase) : hash_int(v->i);
-    for (uint32_t j = (uint32_t)h & (s->nslots - 1); s->slots[j]; j = (j + 1) & (s->nslots - 1)) {
-        const sla_value *x = &s->items[s->slots[j] - 1];
-        if (text ? same_text(x->s, x->len, v->s, v->len, s->nocase) : x->i == v->i)
-            return true;
-    }
-    return false;
-}
-
-/* ---- text ------------------------------------------------------------------------ */
-
-static bool text_starts(const sla_value *a, const char *b, uint32_t bn, bool nocase)
-{
-    return a->len >= bn && same_text(a->s, bn, b, bn, nocase);
-}
-
-static bool text_ends(const sla_value *a, const char *b, uint32_t bn, bool nocase)
-{
-    return a->len >= bn && same_text(a->s + a->len - bn, bn, b, bn, nocase);
-}
-
-static bool text_contains(const sla_value *a, const char *b, uint32_t bn, bool nocase)
-{
-    if (bn == 0)
-        return true;
-    if (!nocase)
-        return memmem(a->s, a->len, b, bn) != NULL;
-    for (uint32_t i = 0; i + bn <= a->len; i++)
-        if (same_text(a->s + i, bn, b, bn, true))
-            return true;
-    return false;
-}
-
-static int text_compare(const sla_value *a, const sla_value *b)
-{
-    uint32_t n = a->len < b->len ? a->len : b->len;
-    int c = memcmp(a->s, b->s, n);
-    if (c)
-        return c;
-    return a->len < b->len ? -1 : a->len > b->len;
-}
-
-static bool is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-/* ---- numbers ------------------------------------------------------------------ */
-
-/* Nearest int64 to f, halves away from zero; false if out of range. */
-static bool round_int(double f, int64_t *out)
-{
-    if (!(f >= -9223372036854775808.0 && f < 9223372036854775808.0))
-        return false;
-    *out = (int64_t)llround(f);
-    return true;
+    ops_prepare_sets(p);
 }
 
 /* ---- the loop --------------------------------------------------------------------- */
@@ -223,8 +66,10 @@ void vm_free(vm *v)
 {
     if (!v)
         return;
-    scratch_reset(v);
-    free(v->scratch);
+    ops_scratch_free(&v->scratch);
+    free((void *)v->env.sets);
+    free((void *)v->env.handoffs);
+    free((void *)v->env.cadences);
     free(v->regs);
     free(v);
 }
@@ -232,6 +77,37 @@ void vm_free(vm *v)
 sla_value *vm_registers(vm *v)
 {
     return v->regs;
+}
+
+void vm_use_native(vm *v, ops_native_fn fn)
+{
+    const sla_program *p = v->prog;
+    const sla_set **sets = xcalloc(p->nsets + 1, sizeof *sets);
+    const sla_handoff **handoffs = xcalloc(p->nhandoffs + 1, sizeof *handoffs);
+    const sla_cadence **cadences = xcalloc(p->ncadences + 1, sizeof *cadences);
+    for (uint32_t i = 0; i < p->nsets; i++)
+        sets[i] = &p->sets[i];
+    for (uint32_t i = 0; i < p->nhandoffs; i++)
+        handoffs[i] = &p->handoffs[i];
+    for (uint32_t i = 0; i < p->ncadences; i++)
+        cadences[i] = &p->cadences[i];
+    free((void *)v->env.sets);
+    free((void *)v->env.handoffs);
+    free((void *)v->env.cadences);
+    v->env = (ops_env){.ops = &ops_helpers, .cal = v->cal, .now = v->now, .scratch = &v->scratch,
+                       .sets = sets, .handoffs = handoffs, .cadences = cadences};
+    v->native = fn;
+}
+
+void vm_run_native(vm *v)
+{
+    ops_scratch_reset(&v->scratch);
+    v->native(v->regs, &v->env);
+}
+
+vm_eval_fn vm_evaluator(const vm *v)
+{
+    return v->native ? vm_run_native : vm_run;
 }
 
 #define A (R[ip->a])
@@ -256,7 +132,7 @@ void vm_run(vm *v)
     const sla_program *p = v->prog;
     sla_value *R = v->regs;
     const sla_insn *code = p->code, *ip = code;
-    scratch_reset(v);
+    ops_scratch_reset(&v->scratch);
 
 #if defined(__GNUC__) && !defined(SLA_VM_SWITCH)
     static const void *const labels[OP__COUNT] = {
@@ -317,17 +193,17 @@ dispatch:
     }
     CASE(F2M) {
         int64_t r;
-        if (B.null || !round_int(B.f * MONEY_SCALE, &r)) A.null = 1; else A = (sla_value){.i = r};
+        if (B.null || !ops_round_int(B.f * MONEY_SCALE, &r)) A.null = 1; else A = (sla_value){.i = r};
         NEXT();
     }
     CASE(MULMF) {
         int64_t r;
-        if (NULL2 || !round_int((double)B.i * C.f, &r)) A.null = 1; else A = (sla_value){.i = r};
+        if (NULL2 || !ops_round_int((double)B.i * C.f, &r)) A.null = 1; else A = (sla_value){.i = r};
         NEXT();
     }
     CASE(DIVMF) {
         int64_t r;
-        if (NULL2 || C.f == 0 || !round_int((double)B.i / C.f, &r)) A.null = 1; else A = (sla_value){.i = r};
+        if (NULL2 || C.f == 0 || !ops_round_int((double)B.i / C.f, &r)) A.null = 1; else A = (sla_value){.i = r};
         NEXT();
     }
     CASE(DIVMM) {
@@ -336,12 +212,12 @@ dispatch:
     }
     CASE(MULDF) {
         int64_t r;
-        if (NULL2 || !round_int((double)B.i * C.f, &r)) A.null = 1; else A = (sla_value){.i = r};
+        if (NULL2 || !ops_round_int((double)B.i * C.f, &r)) A.null = 1; else A = (sla_value){.i = r};
         NEXT();
     }
     CASE(DIVDF) {
         int64_t r;
-        if (NULL2 || C.f == 0 || !round_int((double)B.i / C.f, &r)) A.null = 1; else A = (sla_value){.i = r};
+        if (NULL2 || C.f == 0 || !ops_round_int((double)B.i / C.f, &r)) A.null = 1; else A = (sla_value){.i = r};
         NEXT();
     }
     CASE(DIVDD) {
@@ -380,12 +256,12 @@ dispatch:
     }
     CASE(MULBF) {
         int64_t r;
-        if (NULL2 || !round_int((double)B.i * C.f, &r)) A.null = 1; else A = (sla_value){.i = r, .len = B.len};
+        if (NULL2 || !ops_round_int((double)B.i * C.f, &r)) A.null = 1; else A = (sla_value){.i = r, .len = B.len};
         NEXT();
     }
     CASE(DIVBF) {
         int64_t r;
-        if (NULL2 || C.f == 0 || !round_int((double)B.i / C.f, &r)) A.null = 1;
+        if (NULL2 || C.f == 0 || !ops_round_int((double)B.i / C.f, &r)) A.null = 1;
         else A = (sla_value){.i = r, .len = B.len};
         NEXT();
     }
@@ -399,14 +275,8 @@ dispatch:
         NEXT();
     }
     CASE(CONCAT) {
-        if (NULL2) {
-            A.null = 1;
-        } else {
-            char *s = scratch_alloc(v, (size_t)B.len + C.len);
-            memcpy(s, B.s, B.len);
-            memcpy(s + B.len, C.s, C.len);
-            A = (sla_value){.s = s, .len = B.len + C.len};
-        }
+        if (NULL2) A.null = 1;
+        else A = (sla_value){.s = ops_concat(&v->scratch, B.s, B.len, C.s, C.len), .len = B.len + C.len};
         NEXT();
     }
     CASE(EQ) { A = (sla_value){.i = !NULL2 && B.i == C.i}; NEXT(); }
@@ -417,47 +287,26 @@ dispatch:
     CASE(NEF) { A = (sla_value){.i = !NULL2 && B.f != C.f}; NEXT(); }
     CASE(LTF) { A = (sla_value){.i = !NULL2 && B.f < C.f}; NEXT(); }
     CASE(LEF) { A = (sla_value){.i = !NULL2 && B.f <= C.f}; NEXT(); }
-    CASE(EQT) { A = (sla_value){.i = !NULL2 && B.len == C.len && memcmp(B.s, C.s, B.len) == 0}; NEXT(); }
-    CASE(NET) { A = (sla_value){.i = !NULL2 && !(B.len == C.len && memcmp(B.s, C.s, B.len) == 0)}; NEXT(); }
-    CASE(LTT) { A = (sla_value){.i = !NULL2 && text_compare(&B, &C) < 0}; NEXT(); }
-    CASE(LET) { A = (sla_value){.i = !NULL2 && text_compare(&B, &C) <= 0}; NEXT(); }
+    CASE(EQT) { A = (sla_value){.i = !NULL2 && ops_text_equal(B.s, B.len, C.s, C.len)}; NEXT(); }
+    CASE(NET) { A = (sla_value){.i = !NULL2 && !ops_text_equal(B.s, B.len, C.s, C.len)}; NEXT(); }
+    CASE(LTT) { A = (sla_value){.i = !NULL2 && ops_text_compare(B.s, B.len, C.s, C.len) < 0}; NEXT(); }
+    CASE(LET) { A = (sla_value){.i = !NULL2 && ops_text_compare(B.s, B.len, C.s, C.len) <= 0}; NEXT(); }
     CASE(EQB) { A = (sla_value){.i = !NULL2 && B.len == C.len && B.i == C.i}; NEXT(); }
     CASE(NEB) { A = (sla_value){.i = !NULL2 && B.len == C.len && B.i != C.i}; NEXT(); }
     CASE(LTB) { A = (sla_value){.i = !NULL2 && B.len == C.len && B.i < C.i}; NEXT(); }
     CASE(LEB) { A = (sla_value){.i = !NULL2 && B.len == C.len && B.i <= C.i}; NEXT(); }
-    CASE(INSET) { A = (sla_value){.i = !B.null && in_set(&p->sets[ip->c], &B)}; NEXT(); }
-    CASE(INSETI) { A = (sla_value){.i = !B.null && in_set(&p->sets[ip->c], &B)}; NEXT(); }
-    CASE(INSETF) { A = (sla_value){.i = !B.null && in_set(&p->sets[ip->c], &B)}; NEXT(); }
-    CASE(STARTS) { A = (sla_value){.i = !NULL2 && text_starts(&B, C.s, C.len, false)}; NEXT(); }
-    CASE(ENDS) { A = (sla_value){.i = !NULL2 && text_ends(&B, C.s, C.len, false)}; NEXT(); }
-    CASE(CONTAINS) { A = (sla_value){.i = !NULL2 && text_contains(&B, C.s, C.len, false)}; NEXT(); }
-    CASE(STARTSCI) { A = (sla_value){.i = !NULL2 && text_starts(&B, C.s, C.len, true)}; NEXT(); }
-    CASE(ENDSCI) { A = (sla_value){.i = !NULL2 && text_ends(&B, C.s, C.len, true)}; NEXT(); }
-    CASE(CONTAINSCI) { A = (sla_value){.i = !NULL2 && text_contains(&B, C.s, C.len, true)}; NEXT(); }
-    CASE(STARTSANY) {
-        const sla_set *s = &p->sets[ip->c];
-        bool hit = false;
-        for (uint32_t i = 0; !B.null && !hit && i < s->n; i++)
-            hit = text_starts(&B, s->items[i].s, s->items[i].len, s->nocase);
-        A = (sla_value){.i = hit};
-        NEXT();
-    }
-    CASE(ENDSANY) {
-        const sla_set *s = &p->sets[ip->c];
-        bool hit = false;
-        for (uint32_t i = 0; !B.null && !hit && i < s->n; i++)
-            hit = text_ends(&B, s->items[i].s, s->items[i].len, s->nocase);
-        A = (sla_value){.i = hit};
-        NEXT();
-    }
-    CASE(CONTAINSANY) {
-        const sla_set *s = &p->sets[ip->c];
-        bool hit = false;
-        for (uint32_t i = 0; !B.null && !hit && i < s->n; i++)
-            hit = text_contains(&B, s->items[i].s, s->items[i].len, s->nocase);
-        A = (sla_value){.i = hit};
-        NEXT();
-    }
+    CASE(INSET) { A = (sla_value){.i = !B.null && ops_in_text_set(&p->sets[ip->c], B.s, B.len)}; NEXT(); }
+    CASE(INSETI) { A = (sla_value){.i = !B.null && ops_in_int_set(&p->sets[ip->c], B.i)}; NEXT(); }
+    CASE(INSETF) { A = (sla_value){.i = !B.null && ops_in_num_set(&p->sets[ip->c], B.f)}; NEXT(); }
+    CASE(STARTS) { A = (sla_value){.i = !NULL2 && ops_starts(B.s, B.len, C.s, C.len, false)}; NEXT(); }
+    CASE(ENDS) { A = (sla_value){.i = !NULL2 && ops_ends(B.s, B.len, C.s, C.len, false)}; NEXT(); }
+    CASE(CONTAINS) { A = (sla_value){.i = !NULL2 && ops_contains(B.s, B.len, C.s, C.len, false)}; NEXT(); }
+    CASE(STARTSCI) { A = (sla_value){.i = !NULL2 && ops_starts(B.s, B.len, C.s, C.len, true)}; NEXT(); }
+    CASE(ENDSCI) { A = (sla_value){.i = !NULL2 && ops_ends(B.s, B.len, C.s, C.len, true)}; NEXT(); }
+    CASE(CONTAINSCI) { A = (sla_value){.i = !NULL2 && ops_contains(B.s, B.len, C.s, C.len, true)}; NEXT(); }
+    CASE(STARTSANY) { A = (sla_value){.i = !B.null && ops_starts_any(&p->sets[ip->c], B.s, B.len)}; NEXT(); }
+    CASE(ENDSANY) { A = (sla_value){.i = !B.null && ops_ends_any(&p->sets[ip->c], B.s, B.len)}; NEXT(); }
+    CASE(CONTAINSANY) { A = (sla_value){.i = !B.null && ops_contains_any(&p->sets[ip->c], B.s, B.len)}; NEXT(); }
     CASE(MIN) { if (NULL2) A.null = 1; else A = B.i <= C.i ? B : C; NEXT(); }
     CASE(MAX) { if (NULL2) A.null = 1; else A = B.i >= C.i ? B : C; NEXT(); }
     CASE(MINF) { if (NULL2) A.null = 1; else A = B.f <= C.f ? B : C; NEXT(); }
@@ -471,7 +320,7 @@ dispatch:
     CASE(ABSF) { if (B.null) A.null = 1; else A = (sla_value){.f = fabs(B.f)}; NEXT(); }
     CASE(ROUNDF) {
         int64_t r;
-        if (B.null || !round_int(B.f, &r)) A.null = 1; else A = (sla_value){.i = r};
+        if (B.null || !ops_round_int(B.f, &r)) A.null = 1; else A = (sla_value){.i = r};
         NEXT();
     }
     CASE(ROUNDM) {
@@ -488,45 +337,19 @@ dispatch:
         }
         NEXT();
     }
-    CASE(LOWER)
-    CASE(UPPER) {
-        if (B.null) {
-            A.null = 1;
-        } else {
-            bool up = ip->op == OP_UPPER;
-            char *s = scratch_alloc(v, B.len);
-            for (uint32_t i = 0; i < B.len; i++) {
-                char c = B.s[i];
-                if (up && c >= 'a' && c <= 'z') c = (char)(c - 32);
-                else if (!up && c >= 'A' && c <= 'Z') c = (char)(c + 32);
-                s[i] = c;
-            }
-            A = (sla_value){.s = s, .len = B.len};
-        }
-        NEXT();
-    }
+    CASE(LOWER) { if (B.null) A.null = 1; else A = (sla_value){.s = ops_lower(&v->scratch, B.s, B.len), .len = B.len}; NEXT(); }
+    CASE(UPPER) { if (B.null) A.null = 1; else A = (sla_value){.s = ops_upper(&v->scratch, B.s, B.len), .len = B.len}; NEXT(); }
     CASE(TRIM) {
         if (B.null) {
             A.null = 1;
         } else {
-            uint32_t a = 0, b = B.len;
-            while (a < b && is_space(B.s[a])) a++;
-            while (b > a && is_space(B.s[b - 1])) b--;
+            uint64_t ends = ops_trim(B.s, B.len);
+            uint32_t a = (uint32_t)(ends >> 32), b = (uint32_t)ends;
             A = (sla_value){.s = B.s + a, .len = b - a};
         }
         NEXT();
     }
-    CASE(LENGTH) {
-        if (B.null) {
-            A.null = 1;
-        } else {
-            int64_t n = 0;
-            for (uint32_t i = 0; i < B.len; i++)
-                n += ((unsigned char)B.s[i] & 0xC0) != 0x80;
-            A = (sla_value){.i = n};
-        }
-        NEXT();
-    }
+    CASE(LENGTH) { if (B.null) A.null = 1; else A = (sla_value){.i = ops_length(B.s, B.len)}; NEXT(); }
     CASE(HANDOFF) { clk_handoff(&p->handoffs[ip->c], v->cal, v->now, &B, &A); NEXT(); }
     CASE(CADENCE) { clk_cadence(&p->cadences[ip->c], v->cal, v->now, &B, &A); NEXT(); }
     CASE(RET) { return; }

@@ -10,6 +10,7 @@
 #define SLA_VM_H
 
 #include "calendar.h"
+#include "ops.h"
 #include "program.h"
 
 #include <stdio.h>
@@ -30,6 +31,18 @@ sla_value *vm_registers(vm *v);
 
 /* Evaluates one record. */
 void vm_run(vm *v);
+
+/* Evaluates records with fn, the program's native code (compiler/jit.c),
+ * instead of interpreting: same registers, same scratch space. Afterwards
+ * the fields, constants and output registers hold what vm_run would leave
+ * there; other computed registers are the native code's own business. */
+void vm_use_native(vm *v, ops_native_fn fn);
+void vm_run_native(vm *v);
+
+/* What evaluates one record with v: vm_run, or vm_run_native after
+ * vm_use_native. Chosen once, before the loop over the records. */
+typedef void (*vm_eval_fn)(vm *v);
+vm_eval_fn vm_evaluator(const vm *v);
 
 /* Prints the program's instructions with their source lines. */
 void vm_disassemble(const sla_program *p, FILE *out);

@@ -42,10 +42,20 @@
 # current binary (read them before committing: they must follow from the
 # policy and the data, see tests/score/README.md).
 #
-# Usage: tests/run-score.sh [BUILD_DIR] [--update]
+# With --jit in place of --update, every `sla score` runs with `--jit`
+# (native code) and must give the same expected files, byte for byte: the
+# interpreter's output is the expectation. The cache goes to a temporary
+# directory (XDG_CACHE_HOME), never the real home.
+#
+# Usage: tests/run-score.sh [BUILD_DIR] [--update | --jit]
 set -u
 build=${1:-build}
 update=${2:-}
+jit=""
+if [ "$update" = "--jit" ]; then
+    jit=--jit
+    update=""
+fi
 cd "$(dirname "$0")/.." || exit 2
 case $build in /*) ;; *) build=$PWD/$build ;; esac
 sla="$build/sla"
@@ -61,6 +71,7 @@ done
 tmproot=$(mktemp -d "${TMPDIR:-/tmp}/run-score.XXXXXX") || exit 2
 trap 'rm -rf "$tmproot"' EXIT
 export NO_COLOR=1
+export XDG_CACHE_HOME=$tmproot/cache
 
 # The checks that need a CSV or JSON reader:
 #   rows FILE              data rows of a CSV file (records less the header)
@@ -138,6 +149,9 @@ run_case() {
     local -a raw=() args=()
     [ -s "$dir/args" ] && mapfile -t raw < "$dir/args"
     local a
+    if [ -n "$jit" ] && [ "${raw[0]:-}" = score ]; then
+        raw=(score "$jit" "${raw[@]:1}")
+    fi
     for a in "${raw[@]}"; do
         a=${a//\{tmp\}/$t}
         if [ -n "$policy_override" ] && [ "$a" = "$t/policy.slab" ]; then
@@ -264,7 +278,7 @@ for dir in tests/score/cases/*/; do
 
     # -- what always holds
     mapfile -t raw < <([ -s "$dir/args" ] && cat "$dir/args")
-    left=$(find "$t" -name '*.tmp*' | sed "s|$t|{tmp}|")
+    left=$(find "$t" "$XDG_CACHE_HOME" -name '*.tmp*' 2>/dev/null | sed "s|$t|{tmp}|")
     [ -z "$left" ] || problem "temporary files left behind: $left"
     # Status 3 is `sla report --fail-on` saying a quota is off: the report
     # itself was written.

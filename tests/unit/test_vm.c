@@ -48,6 +48,35 @@ static bool covered[OP__COUNT];
 
 /* The verifier must pass p (these tests run only verified programs); then
  * the set tables are built, as compile_source and the loader do. */
+/* test_vm_jit.c includes this file with TEST_VM_NATIVE defined: every vm
+ * the tests make then runs native code (compiler/jit.c) built for reading
+ * any register, and every test below holds for it as it does for the
+ * interpreter. */
+#ifdef TEST_VM_NATIVE
+#include "../../compiler/jit.h"
+
+static jit_code *native_codes[4096];   /* kept (reachable) until exit */
+static int nnative_codes;
+
+static vm *native_vm_new(const sla_program *p, const sla_calendar *cal, int64_t now)
+{
+    vm *v = vm_new(p, cal, now);
+    jit_options o = {.all_registers = true};
+    char err[600];
+    jit_code *c = jit_compile(p, &o, err, sizeof err);
+    if (!c) {
+        print_error("native code: %s\n", err);
+        fail();
+    }
+    if (nnative_codes < (int)(sizeof native_codes / sizeof native_codes[0]))
+        native_codes[nnative_codes++] = c;
+    vm_use_native(v, jit_function(c));
+    return v;
+}
+#define vm_new native_vm_new
+#define vm_run vm_run_native
+#endif
+
 #define tp_ready(p) tp_ready_at((p), __FILE__, __LINE__)
 
 static void tp_ready_at(sla_program *p, const char *file, int line)
