@@ -314,9 +314,9 @@ def export(rng, rows):
     return "\n".join(lines) + "\n"
 
 
-def main(argv):
-    args = argv[1:]
-    opts = {"--exprs": 60, "--rows": 60}
+def parse_options(args, opts):
+    """Fills opts (name -> default) from `--name N` pairs of args; returns
+    the other arguments."""
     pos = []
     i = 0
     while i < len(args):
@@ -326,6 +326,12 @@ def main(argv):
         else:
             pos.append(args[i])
             i += 1
+    return pos
+
+
+def main(argv):
+    opts = {"--exprs": 60, "--rows": 60}
+    pos = parse_options(argv[1:], opts)
     if len(pos) != 2:
         sys.stderr.write(__doc__)
         return 2

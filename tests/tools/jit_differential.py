@@ -75,17 +75,8 @@ def one(sla, seed, exprs, rows, root, env):
 
 
 def main(argv):
-    args = argv[1:]
     opts = {"--count": 200, "--seed": None, "--exprs": 60, "--rows": 60, "--jobs": os.cpu_count() or 2}
-    pos = []
-    i = 0
-    while i < len(args):
-        if args[i] in opts and i + 1 < len(args):
-            opts[args[i]] = int(args[i + 1])
-            i += 2
-        else:
-            pos.append(args[i])
-            i += 1
+    pos = gen_random_policy.parse_options(argv[1:], opts)
     if len(pos) != 1:
         sys.stderr.write(__doc__)
         return 2
