@@ -322,6 +322,12 @@ static void render(const report *r, out_kind k, bool color, buf *out)
     buf_printf(out, "%lld row%s read, %lld scored, %lld rejected.\n", (long long)r->read,
                r->read == 1 ? "" : "s", (long long)r->scored, (long long)r->rejected);
 
+    if (!p->nquotas && !p->ncheckins && !r->has_stages && !r->has_handoff && !r->has_cadence &&
+        !r->has_recycle)
+        buf_puts(out, k == OUT_MD ? "\nThe policy has no quotas, check-ins, stages, hand-offs, "
+                                    "cadences or recycling to report.\n"
+                                  : "\n  the policy has no quotas, check-ins, stages, hand-offs, "
+                                    "cadences or recycling to report\n");
     if (p->nquotas) {
         heading(out, k, color, "Quotas: the current period");
         quota_table(&t, r, pick_current, r, &cb);
