@@ -64,9 +64,13 @@ if command -v emacs >/dev/null 2>&1; then
     slac=""
     [ -x build/slac ] && slac=$PWD/build/slac
     SLAC=$slac emacs --batch -Q -L editor/emacs -l tests/editor/sla-mode-test.el \
-        2>&1 | grep -v '^Indenting region' >"$tmp/emacs.log"
+        >"$tmp/emacs.out" 2>&1
+    rc=$?
+    grep -v '^Indenting region' "$tmp/emacs.out" >"$tmp/emacs.log"
     tally "$tmp/emacs.log"
-    grep -q '^ok:\|^FAIL:' "$tmp/emacs.log" || fail "emacs: the batch test did not run"
+    if [ $rc -ne 0 ] && ! grep -q '^FAIL:' "$tmp/emacs.log"; then
+        fail "emacs: the batch test stopped with status $rc"
+    fi
 else
     echo "skip: emacs is not installed (tools/deps.sh installs emacs-nox)"
 fi
@@ -74,11 +78,12 @@ fi
 # (b) Vim.
 if command -v vim >/dev/null 2>&1; then
     SLA_VIM_OUT=$tmp/vim.log vim -Nu NONE -i NONE -Es -c 'set rtp^=editor/vim' \
-        -S tests/editor/sla-syntax-test.vim </dev/null >/dev/null 2>&1
-    if [ -s "$tmp/vim.log" ]; then
-        tally "$tmp/vim.log"
-    else
-        fail "vim: the syntax test did not run"
+        -S tests/editor/sla-syntax-test.vim </dev/null >"$tmp/vim.out" 2>&1
+    rc=$?
+    [ -f "$tmp/vim.log" ] && tally "$tmp/vim.log"
+    if [ ! -s "$tmp/vim.log" ] || { [ $rc -ne 0 ] && ! grep -q '^FAIL:' "$tmp/vim.log"; }; then
+        cat "$tmp/vim.out"
+        fail "vim: the syntax test stopped with status $rc"
     fi
 else
     echo "skip: vim is not installed (tools/deps.sh installs vim-nox)"

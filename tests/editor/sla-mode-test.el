@@ -96,7 +96,7 @@
 
 ;; Flymake: the JSON diagnostics become flymake diagnostics.
 (let ((slac (getenv "SLAC")))
-  (if (not (and slac (file-executable-p slac)))
+  (if (not (and slac (file-regular-p slac) (file-executable-p slac)))
       (message "skip: flymake backend (no SLAC binary given)")
     (with-temp-buffer
       (insert "policy \"p\"\nrecord lead {\n  email : text\n}\n"

@@ -86,5 +86,40 @@ else
   let s:failed += 1
 endif
 
+" Indentation: `=` leaves every example unchanged (a changed line is
+" reported), and indents a fresh block by two spaces a level.
+if &indentexpr !=# 'SlaIndent(v:lnum)'
+  call add(s:out, 'FAIL: vim: indentexpr is "' . &indentexpr . '"')
+  let s:failed += 1
+endif
+for f in glob('examples/*.sla', 0, 1)
+  execute 'edit! ' . f
+  let before = getline(1, '$')
+  silent normal! gg=G
+  let after = getline(1, '$')
+  let changed = 0
+  for i in range(len(before))
+    if before[i] !=# after[i]
+      call add(s:out, '  indent would change ' . f . ':' . (i + 1) . ': '
+            \ . string(before[i]) . ' -> ' . string(after[i]))
+      let changed += 1
+    endif
+  endfor
+  call add(s:out, (changed ? 'FAIL' : 'ok') . ': vim: = leaves ' . f . ' unchanged')
+  let s:failed += changed > 0
+  edit! %
+endfor
+enew!
+setfiletype sla
+call setline(1, ['stages {', 'subscriber', 'mql', 'when score >= 50', '}', 'let x = a and', 'b', 'team sales'])
+silent normal! gg=G
+let want = ['stages {', '  subscriber', '  mql', '    when score >= 50', '}', 'let x = a and', '  b', 'team sales']
+if getline(1, '$') ==# want
+  call add(s:out, 'ok: vim: indent by block depth')
+else
+  call add(s:out, 'FAIL: vim: indent gives ' . string(getline(1, '$')))
+  let s:failed += 1
+endif
+
 call writefile(s:out, $SLA_VIM_OUT)
 execute (s:failed ? 'cquit' : 'qall!')
