@@ -17,6 +17,8 @@ make:make
 /usr/bin/python3:python3
 /usr/lib/python3/dist-packages/jsonschema:python3-jsonschema
 /usr/bin/chromium:chromium
+/usr/bin/emacs:emacs-nox
+/usr/bin/vim:vim-nox
 "
 
 missing=""
