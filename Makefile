@@ -126,6 +126,8 @@ test-run: $(PROGS) $(TESTS)
 	tests/tools/check_reference.sh $(BUILD)/sla || status=1; \
 	echo "== breaking the bundled policies ($(BUILD))"; \
 	$(PYTHON) tests/tools/breakage.py $(BUILD)/slac || status=1; \
+	echo "== editor support: Vim and Emacs ($(BUILD))"; \
+	tests/run-editor.sh || status=1; \
 	echo "== diagnostics validator"; \
 	tests/tools/test_validator.sh || status=1; \
 	exit $$status
