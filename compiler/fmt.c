@@ -9,9 +9,12 @@
  * looks at more than a line is alignment: consecutive items of a block
  * (record fields, score rules, stages, classes) and consecutive top-level
  * `let`/`team` statements line up at their anchor words (`:`, `from`,
- * `when`, `since`, `otherwise`, `=`, `owns`). A line that continues a
- * statement is indented under the innermost bracket still open, else
- * under the statement's value (after `=`, or its second word).
+ * `when`, `since`, `otherwise`, `=`, `owns`), and trailing comments of a
+ * run of code lines share a column. A line that continues a statement is
+ * indented under the innermost bracket still open, else under the
+ * statement's value (after its first `=` or `when`), else two spaces in
+ * (a `when`/`since`/`because`... line) or under its second word. All of
+ * it is computed from the output's own columns, so fmt(fmt(x)) == fmt(x).
  *
  * Which newline continues a statement mirrors the parser's bridge
  * (parser/actions.c): a line ending with an operator, or starting with
@@ -36,9 +39,10 @@ typedef struct fline {
     int first, ntok;    /* tokens[first .. first+ntok), comment excluded */
     int comment;        /* index of its comment token, or -1 */
     /* alignment, for the first line of an item */
-    int key;            /* run key, 0: not aligned */
+    int key;            /* run key (K_*); 0: another item; -1: no item */
     int anchor[3];      /* token index starting column 1 and 2, or -1 */
     int width[3];       /* width of each cell */
+    int sep[3];         /* least blanks before cells 1 and 2 */
     int target[3];      /* column (from the indent) the cell starts at */
 } fline;
 
@@ -118,10 +122,9 @@ static int cols(const char *s, size_t n)
     return c;
 }
 
-/* Blanks between tokens i-1 and i of one line (0 or 1). `pp` is the kind
- * of the token before i-1 (TK_END at the start of the line). A `-` written
- * between two words or times without blanks (`mon-fri`, `friday-review`,
- * `09:00-18:00`) is a hyphen and stays so; between numbers it is spaced. */
+/* A `-` written between two words or times without blanks (`mon-fri`,
+ * `friday-review`, `09:00-18:00`) is a hyphen and stays so; between
+ * numbers it is an operator and gets its blanks. */
 static bool hyphenable(tok_kind k)
 {
     return k == TK_IDENT || k == TK_TIMEOFDAY || k >= TK_AND;   /* keywords follow TK_AND */
@@ -133,15 +136,29 @@ static bool hyphen(const ftok *t, int i, int last)
            hyphenable(t[i - 1].kind) && hyphenable(t[i + 1].kind);
 }
 
-static int gap(const ftok *t, int i, int last, tok_kind pp)
+/* Blanks between tokens i-1 and i of the line starting at `first` (0 or
+ * 1). `pp` is the kind of the token before i-1 (TK_END at the start). */
+static int gap(const ftok *t, int first, int i, int last, tok_kind pp)
 {
     tok_kind a = t[i - 1].kind, b = t[i].kind;
     if (hyphen(t, i, last) || (i >= 2 && hyphen(t, i - 1, last)))
         return 0;
     if ((a == TK_PLUS || a == TK_MINUS) && before_sign(pp))
         return 0;
+    if (b == TK_RBRACE) {
+        /* A set's `}` hugs its last element; a block's stands apart. One
+         * opened on an earlier line is left as the author wrote it. */
+        int nest = 0;
+        for (int j = i - 1; j >= first; j--) {
+            if (t[j].kind == TK_RBRACE)
+                nest++;
+            else if (t[j].kind == TK_LBRACE && nest-- == 0)
+                return j > first && (t[j - 1].kind == TK_IN || t[j - 1].kind == TK_ANY) ? 0 : 1;
+        }
+        return !t[i].glued;
+    }
     if (b == TK_COMMA || b == TK_RPAREN || b == TK_SEMI || b == TK_QUESTION ||
-        b == TK_COLON || b == TK_RBRACE)
+        b == TK_COLON)
         return 0;
     if (a == TK_LPAREN)
         return 0;
@@ -158,7 +175,7 @@ static int measure(const ftok *t, int first, int from, int to, int last)
     int w = 0;
     for (int i = from; i < to; i++) {
         if (i > from)
-            w += gap(t, i, last, i >= first + 2 ? t[i - 2].kind : TK_END);
+            w += gap(t, first, i, last, i >= first + 2 ? t[i - 2].kind : TK_END);
         w += cols(t[i].s, t[i].n);
     }
     return w;
@@ -243,7 +260,7 @@ typedef struct fstate {
     const ftok *t;
     fline *lines;
     int nlines;
-    frame *stack;
+    frame *stack;       /* the open blocks, sets and parentheses */
     int depth, cap;
 } fstate;
 
@@ -279,29 +296,29 @@ static tok_kind last_kind(const ftok *t, const fline *l)
 }
 
 /* Writes one line's code tokens from column `indent`, updating the bracket
- * stack (`prev` ends the line before); returns the column after the last. Records the item's hang
- * column when `hang` is not NULL. */
+ * stack (`prev` ends the line before); returns the column after the last.
+ * For an item's first line, hang[0] gets the column of the value after its
+ * first `=` or `when`, hang[1] that of its second token (-1: none). */
 static int render(fstate *st, const fline *l, int indent, int *hang, tok_kind item_kind,
                   tok_kind prev, buf *out)
 {
     const ftok *t = st->t;
     int col = indent, last = l->first + l->ntok - 1;
     bool seen_eq = false;   /* after the item's first `=` or `when` */
-    int second = -1;
     spaces(out, indent);
     for (int i = l->first; i <= last; i++) {
         if (i > l->first) {
-            int g = gap(t, i, last, i >= l->first + 2 ? t[i - 2].kind : TK_END);
+            int g = gap(t, l->first, i, last, i >= l->first + 2 ? t[i - 2].kind : TK_END);
             for (int c = 1; c < 3; c++)
                 if (l->key && i == l->anchor[c] && indent + l->target[c] > col + g)
                     g = indent + l->target[c] - col;
             spaces(out, g);
             col += g;
         }
-        if (hang && seen_eq && *hang < 0)
-            *hang = col;
-        if (i == l->first + 1)
-            second = col;
+        if (hang && seen_eq && hang[0] < 0)
+            hang[0] = col;
+        if (hang && i == l->first + 1)
+            hang[1] = col;
         if (t[i].kind == TK_EQ || t[i].kind == TK_WHEN)
             seen_eq = true;
         buf_put(out, t[i].s, t[i].n);
@@ -317,8 +334,6 @@ static int render(fstate *st, const fline *l, int indent, int *hang, tok_kind it
         }
         col += cols(t[i].s, t[i].n);
     }
-    if (hang && *hang < 0)
-        *hang = second;
     return col;
 }
 
@@ -329,7 +344,7 @@ static void align_runs(fstate *st)
     int i = 0;
     while (i < st->nlines) {
         fline *l = &st->lines[i];
-        if (!l->key) {
+        if (l->key <= 0) {
             i++;
             continue;
         }
@@ -363,8 +378,8 @@ static void align_runs(fstate *st)
             if (m->key != l->key)
                 continue;
             m->target[0] = 0;
-            m->target[1] = w[0] + m->target[2];   /* target[2] holds sep 1 for now */
-            m->target[2] = m->target[1] + w[1] + m->width[2];   /* width[2] holds sep 2 */
+            m->target[1] = w[0] + m->sep[1];
+            m->target[2] = m->target[1] + w[1] + m->sep[2];
         }
         i = end > i ? end : i + 1;
     }
@@ -460,8 +475,8 @@ int fmt_format(const char *text, size_t len, buf *out)
                 l->key = align_key(t, l, block, bd, anchors, seps);
                 if (l->key) {
                     find_cells(t, l, anchors);
-                    l->target[2] = seps[1];   /* align_runs turns these into columns */
-                    l->width[2] = seps[2];
+                    l->sep[1] = seps[1];
+                    l->sep[2] = seps[2];
                 }
             }
             for (int k = l->first; k < l->first + l->ntok; k++) {
@@ -485,7 +500,7 @@ int fmt_format(const char *text, size_t len, buf *out)
     {
         tok_kind prev = TK_END, item_kind = TK_END;
         bool blank = false, any = false;
-        int hang = -1, item_indent = 0;
+        int hang[2] = {-1, -1}, item_indent = 0;
         for (int i = 0; i < nl; i++) {
             fline *l = &lines[i];
             if (l->ntok == 0 && l->comment < 0) {
@@ -514,14 +529,18 @@ int fmt_format(const char *text, size_t len, buf *out)
                 if (bracket)
                     indent = st.stack[st.depth - 1].col +
                              !(first == TK_RPAREN || first == TK_RBRACE);
+                else if (hang[0] >= 0)
+                    indent = hang[0];
+                else if (starts_continuation(first) || hang[1] < 0)
+                    indent = item_indent + 2;   /* `when`, `since`, `because` under the head */
                 else
-                    indent = hang >= 0 ? hang : item_indent + 4;
+                    indent = hang[1];
             } else {
                 item_kind = first;
                 indent = 2 * (bd - (first == TK_RBRACE && bd > 0));
                 item_indent = indent;
-                hang = -1;
-                hp = &hang;
+                hang[0] = hang[1] = -1;
+                hp = hang;
             }
             int col = render(&st, l, indent, hp, item_kind, prev, &lb);
             olines[nout++] = (oline){at, lb.len, col, l->comment, true};
