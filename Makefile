@@ -108,6 +108,8 @@ test-run: $(PROGS) $(TESTS)
 	done; \
 	echo "== golden tests ($(BUILD))"; \
 	tests/run-golden.sh $(BUILD) || status=1; \
+	echo "== slac fmt golden tests, idempotence and same programs ($(BUILD))"; \
+	tests/run-fmt.sh $(BUILD) || status=1; \
 	echo "== sla score golden tests ($(BUILD))"; \
 	tests/run-score.sh $(BUILD) || status=1; \
 	echo "== sla report: the inbound example worked out by hand ($(BUILD))"; \

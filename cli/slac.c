@@ -8,6 +8,8 @@
  * file; `slac --dump POLICY` prints its disassembly. `slac --jit-check
  * POLICY...` compiles each to native code (in memory, not cached), so CI
  * learns of a policy the JIT cannot take before a batch run does.
+ * `slac fmt [--check] [-w] FILE...` lays policies out the one canonical way
+ * (compiler/fmt.c); a policy with syntax errors is reported, not formatted.
  */
 #include "sla.h"
 
@@ -17,6 +19,7 @@
 #include "../common/xalloc.h"
 #include "../compiler/check.h"
 #include "../compiler/compile.h"
+#include "../compiler/fmt.h"
 #include "../compiler/jit.h"
 #include "../compiler/slab.h"
 #include "../parser/parse.h"
@@ -35,6 +38,7 @@ static const char usage[] =
     "       slac POLICY [-o FILE]\n"
     "       slac --dump POLICY\n"
     "       slac --jit-check POLICY...\n"
+    "       slac fmt [--check | -w] FILE...\n"
     "Check SLA policies (.sla files) and compile them to bytecode (.slab).\n"
     "\n"
     "  --check            check each FILE; `-` reads standard input\n"
@@ -47,6 +51,9 @@ static const char usage[] =
     "  --jit-check        compile each POLICY to native code (libgccjit), as\n"
     "                     sla score --jit would, and report any that fails\n"
     "  -Werror            treat warnings as errors\n"
+    "  fmt                print FILE laid out the canonical way (docs/fmt.md);\n"
+    "                     with -w rewrite each FILE in place if it changes; with\n"
+    "                     --check print a diff and exit 1 if any FILE would change\n"
     "  --color WHEN       colour text reports: auto (default, on a terminal),\n"
     "                     always or never; NO_COLOR in the environment means never\n"
     "  -h, --help         show this help and exit\n"
@@ -189,8 +196,133 @@ static int jit_check(input *inputs, int n, const char *color)
     return rc;
 }
 
+static const char fmt_usage[] =
+    "Usage: slac fmt [--check | -w] FILE...\n"
+    "Lay out SLA policies the canonical way (see docs/fmt.md); `-` reads standard input.\n"
+    "\n"
+    "  (no option)  print the formatted FILE on standard output (one FILE)\n"
+    "  -w           rewrite each FILE in place, only if it changes\n"
+    "  --check      print a unified diff of what would change; exit 1 if any would\n"
+    "  -h, --help   show this help and exit\n"
+    "\n"
+    "A policy with syntax errors is reported as slac --check reports it and left alone.\n"
+    "Exit status: 0 done (or every FILE formatted, with --check), 1 when a FILE has\n"
+    "syntax errors (or is not formatted, with --check), 2 on a usage or input/output error.\n";
+
+/* Formats one file as the mode asks; returns an exit status. */
+static int fmt_one(const char *path, bool check, bool write, const char *color)
+{
+    input in = {.name = path};
+    if (load(&in) < 0)
+        return EXIT_USAGE;
+    bool is_stdin = strcmp(path, "-") == 0;
+    const char *name = is_stdin ? "<stdin>" : path;
+    size_t bom = utf8_bom(in.data, in.len);
+    const char *text = in.data + bom;
+    size_t len = in.len - bom;
+    int rc = EXIT_CLEAN;
+    arena a;
+    arena_init(&a);
+    diag_set d;
+    diag_set_init(&d);
+    src_file_init(&in.file, name, text, len);
+    policy *p = parse_policy(&in.file, &a, &d);
+    buf out;
+    buf_init(&out);
+    buf_put(&out, in.data, bom);   /* a byte order mark stays */
+    if (p->syntax_errors > 0 || fmt_format(text, len, &out) < 0) {
+        diag_sort(&d);
+        diag_render_text(&d, stderr, want_color(color));
+        rc = EXIT_ERRORS;
+        goto done;
+    }
+    bool same = out.len == in.len && memcmp(out.data, in.data, in.len) == 0;
+    if (check) {
+        if (!same) {
+            buf diff;
+            buf_init(&diff);
+            fmt_diff(name, in.data, in.len, out.data, out.len, &diff);
+            if (buf_write(&diff, stdout) < 0 || fflush(stdout) != 0)
+                rc = EXIT_USAGE;
+            else
+                rc = EXIT_ERRORS;
+            buf_free(&diff);
+        }
+    } else if (write && !is_stdin) {
+        if (!same) {
+            out_file f;
+            if (out_open(&f, path, "slac") < 0) {
+                rc = EXIT_USAGE;
+            } else {
+                buf_put(&f.b, out.data, out.len);
+                if (out_close(&f, true) < 0)
+                    rc = EXIT_USAGE;
+            }
+        }
+    } else if (buf_write(&out, stdout) < 0 || fflush(stdout) != 0) {
+        fprintf(stderr, "slac: cannot write the formatted policy: %s\n", strerror(errno));
+        rc = EXIT_USAGE;
+    }
+done:
+    buf_free(&out);
+    diag_set_free(&d);
+    arena_free(&a);
+    src_file_free(&in.file);
+    free(in.data);
+    return rc;
+}
+
+static int fmt_main(int argc, char **argv, const char *color)
+{
+    bool check = false, write = false, only_files = false;
+    int nfiles = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (only_files || arg[0] != '-' || strcmp(arg, "-") == 0)
+            nfiles++;
+        else if (strcmp(arg, "--") == 0)
+            only_files = true;
+        else if (strcmp(arg, "--check") == 0)
+            check = true;
+        else if (strcmp(arg, "-w") == 0)
+            write = true;
+        else if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+            fputs(fmt_usage, stdout);
+            return EXIT_CLEAN;
+        } else {
+            fprintf(stderr, "slac fmt: unknown option '%s'\nTry 'slac fmt --help'.\n", arg);
+            return EXIT_USAGE;
+        }
+    }
+    if (nfiles == 0 || (check && write) || (!check && !write && nfiles > 1)) {
+        fprintf(stderr, "slac fmt: %s\nTry 'slac fmt --help'.\n",
+                nfiles == 0 ? "name one or more policies, or - for standard input"
+                : check && write ? "--check and -w do not go together"
+                : "print one policy at a time (or use -w or --check)");
+        return EXIT_USAGE;
+    }
+    int rc = EXIT_CLEAN;
+    only_files = false;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (!only_files && strcmp(arg, "--") == 0) {
+            only_files = true;
+            continue;
+        }
+        if (!only_files && arg[0] == '-' && strcmp(arg, "-") != 0)
+            continue;
+        int r = fmt_one(arg, check, write, color);
+        if (r > rc)
+            rc = r;
+    }
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "fmt") == 0)
+        return fmt_main(argc - 1, argv + 1, "auto");
+
     bool check = false, werror = false, dump = false, jitcheck = false;
     const char *output = NULL;
     const char *color = "auto";

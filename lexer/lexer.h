@@ -12,6 +12,7 @@
 #include "../common/arena.h"
 #include "../common/diag.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef enum {
@@ -30,6 +31,8 @@ typedef struct token {
                            (escapes resolved), a number's digits, or for
                            TK_ERROR the message; arena-owned */
     size_t len;         /* length of text */
+    size_t off;         /* where the token starts in the input, in bytes */
+    size_t raw_len;     /* how many input bytes it spans, as written */
 } token;
 
 typedef struct lexer lexer;
@@ -39,6 +42,9 @@ typedef struct lexer lexer;
 lexer *lexer_new(const char *text, size_t len, arena *a);
 void lexer_free(lexer *lx);
 void lexer_next(lexer *lx, token *out);
+/* With keep, comments come back as TK_COMMENT tokens (for the formatter);
+ * by default they are skipped, as the parser wants. */
+void lexer_keep_comments(lexer *lx, bool keep);
 
 /* How a diagnostic names a token kind: "`when`", "a name", ... */
 const char *tok_words(tok_kind k);

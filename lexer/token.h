@@ -44,6 +44,7 @@ TOKEN(GT, "`>`")
 TOKEN(GE, "`>=`")
 TOKEN(QQ, "`??`")
 TOKEN(QUESTION, "`?`")
+TOKEN(COMMENT, "a comment")
 
 KEYWORD(AND, "and")
 KEYWORD(ANY, "any")
