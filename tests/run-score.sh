@@ -152,7 +152,7 @@ run_case() {
     [ -s "$dir/args" ] && mapfile -t raw < "$dir/args"
     local a
     if [ -n "$jit" ] && { [ "${raw[0]:-}" = score ] || [ "${raw[0]:-}" = diff ]; }; then
-        raw=(score "$jit" "${raw[@]:1}")
+        raw=("${raw[0]}" "$jit" "${raw[@]:1}")
     fi
     for a in "${raw[@]}"; do
         a=${a//\{tmp\}/$t}
