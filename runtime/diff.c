@@ -425,9 +425,9 @@ static void render(const diff *d, bool md, buf *out)
         buf_printf(out, "## Policy diff: `%s` → `%s`\n\n", d->policy[0], d->policy[1]);
     else
         buf_printf(out, "Policy diff: %s -> %s\n", d->policy[0], d->policy[1]);
-    buf_printf(out, "%sInput: %s, %lld row%s read: %lld scored, %lld rejected%s\n",
+    buf_printf(out, "%sInput: %s, %lld row%s read: %lld scored, %lld rejected\n",
                md ? "- " : "", d->input, (long long)d->read, d->read == 1 ? "" : "s",
-               (long long)d->scored, (long long)d->rejected, "");
+               (long long)d->scored, (long long)d->rejected);
     buf_printf(out, "%sAs of: %s (%s)\n", md ? "- " : "", w.data, d->p[0]->zone);
     buf_printf(out, "%sMoved: %lld record%s (%lld changed stage, %lld changed class)\n",
                md ? "- " : "", (long long)d->moved, d->moved == 1 ? "" : "s",
