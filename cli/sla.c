@@ -1,5 +1,6 @@
 /*
- * sla.c - the runtime's command line: `sla score`, `sla report`, `sla check`.
+ * sla.c - the runtime's command line: `sla score`, `sla report`, `sla diff`,
+ * `sla check`.
  *
  * A policy is given as its source (.sla, compiled in memory) or as a
  * compiled .slab file, told apart by the file's first bytes, not its name.
@@ -21,6 +22,7 @@
 #include "../compiler/compile.h"
 #include "../compiler/jit.h"
 #include "../common/outfile.h"
+#include "../runtime/diff.h"
 #include "../runtime/report.h"
 #include "../runtime/score.h"
 #include "../runtime/slab.h"
@@ -44,6 +46,10 @@ static const char usage[] =
     "  report POLICY INPUT [OPTION]...  add up the quotas, the funnel, hand-offs,\n"
     "                                   cadences and recycling of INPUT, as of an\n"
     "                                   instant, for the check-ins\n"
+    "  diff OLD NEW INPUT [OPTION]...   what changing policy OLD to NEW does to\n"
+    "                                   INPUT: how records move between stages\n"
+    "                                   and classes, hand-offs and quotas before\n"
+    "                                   and after, the first records that moved\n"
     "  check POLICY...                  check policies (as slac --check)\n"
     "  cache clear                      remove the cached native code\n"
     "  cache dir                        print where native code is cached\n"
@@ -81,12 +87,20 @@ static const char usage[] =
     "                       current one (at-risk)\n"
     "  --color WHEN         auto (default: on a terminal), always or never\n"
     "\n"
+    "Options of diff (and --as-of, --rejects, -q, --jit, --no-jit, --no-cache,\n"
+    "-v as for score; both policies are read at the same instant, and a row bad\n"
+    "for either is rejected once):\n"
+    "  -o, --output FILE    write the diff to FILE (whole or not at all)\n"
+    "  --format FORMAT      text (default), md (Markdown tables for a pull\n"
+    "                       request) or json\n"
+    "\n"
     "  -h, --help           show this help and exit\n"
     "  --version            show the version and exit\n"
     "\n"
-    "Exit status: 0 success; 1 bad input (a policy with errors, a bad row\n"
-    "without --rejects, a missing column); 2 usage or input/output error;\n"
-    "3 (report --fail-on) a quota missed or at risk.\n";
+    "Exit status: 0 success (for diff, whether or not any record moved); 1 bad\n"
+    "input (a policy with errors, a bad row without --rejects, a missing\n"
+    "column); 2 usage or input/output error; 3 (report --fail-on) a quota\n"
+    "missed or at risk.\n";
 
 /* Compiles or loads a policy; diagnostics and errors go to stderr. */
 static sla_program *load_policy(const char *path, int *status)
@@ -231,8 +245,9 @@ static int cache(int argc, char **argv)
  * options both know, plus those of one command (NULL where the command has
  * none). */
 typedef struct run_args {
-    const char *cmd;          /* "score" or "report", for messages */
+    const char *cmd;          /* "score", "report" or "diff", for messages */
     const char *policy, *input;
+    const char *new_policy;   /* diff: the second policy; policy is the old one */
     const char *output, *format, *as_of, *rejects, *fail_on, *color;
     bool quiet;
     eval_mode mode;
@@ -296,6 +311,8 @@ static int read_run_args(int argc, char **argv, bool report_only, run_args *a)
         }
         if (!a->policy) {
             a->policy = arg;
+        } else if (!strcmp(a->cmd, "diff") && !a->new_policy) {
+            a->new_policy = arg;
         } else if (!a->input) {
             a->input = arg;
         } else {
@@ -305,6 +322,11 @@ static int read_run_args(int argc, char **argv, bool report_only, run_args *a)
     }
     if (a->output && !strcmp(a->output, "-"))
         a->output = NULL;
+    if (!strcmp(a->cmd, "diff") && (!a->policy || !a->new_policy || !a->input)) {
+        fprintf(stderr, "sla diff: give two policies and an input: sla diff OLD NEW INPUT\n"
+                        "Try 'sla --help'.\n");
+        return 2;
+    }
     if (!a->policy || !a->input) {
         fprintf(stderr, "sla %s: give a policy and an input: sla %s POLICY INPUT\n"
                         "Try 'sla --help'.\n", a->cmd, a->cmd);
@@ -315,11 +337,12 @@ static int read_run_args(int argc, char **argv, bool report_only, run_args *a)
 
 /* Loads a's policy, reads its as-of instant into o and chooses how to
  * evaluate (*native: NULL to interpret). NULL with *status set. */
-static sla_program *open_run(const run_args *a, score_options *o, jit_code **native, int *status)
+static sla_program *open_run(const run_args *a, const char *policy, score_options *o,
+                             jit_code **native, int *status)
 {
     *status = 0;
     *native = NULL;
-    sla_program *p = load_policy(a->policy, status);
+    sla_program *p = load_policy(policy, status);
     if (!p)
         return NULL;
     if (a->as_of ? parse_as_of(a->as_of, p->zone, &o->as_of) < 0 : now_us(&o->as_of) < 0) {
@@ -327,7 +350,7 @@ static sla_program *open_run(const run_args *a, score_options *o, jit_code **nat
         *status = 2;
         return NULL;
     }
-    *native = choose_evaluator(p, a->policy, a->input, a->mode, a->jit, status);
+    *native = choose_evaluator(p, policy, a->input, a->mode, a->jit, status);
     if (*status) {
         program_free(p);
         return NULL;
@@ -362,7 +385,7 @@ static int score(int argc, char **argv)
         return 2;
     }
     jit_code *native;
-    sla_program *p = open_run(&a, &o, &native, &status);
+    sla_program *p = open_run(&a, a.policy, &o, &native, &status);
     if (!p)
         return status;
     score_stats st;
@@ -406,7 +429,7 @@ static int report_cmd(int argc, char **argv)
     }
     score_options o = {.input = a.input, .rejects = a.rejects, .discard = true};
     jit_code *native;
-    sla_program *p = open_run(&a, &o, &native, &status);
+    sla_program *p = open_run(&a, a.policy, &o, &native, &status);
     if (!p)
         return status;
     char err[200];
@@ -446,6 +469,83 @@ done:
     tz_free(zone);
     jit_free(native);
     program_free(p);
+    return status;
+}
+
+static int diff_cmd(int argc, char **argv)
+{
+    run_args a = {.cmd = "diff", .jit = {.cache = true}};
+    int status = read_run_args(argc, argv, false, &a);
+    if (status >= 0)
+        return status;
+    diff_format format = DF_TEXT;
+    if (a.format && !strcmp(a.format, "md")) {
+        format = DF_MD;
+    } else if (a.format && !strcmp(a.format, "json")) {
+        format = DF_JSON;
+    } else if (a.format && strcmp(a.format, "text")) {
+        fprintf(stderr, "sla diff: unknown format '%s': use text, md or json\n", a.format);
+        return 2;
+    }
+    score_options o[2] = {{.input = a.input, .rejects = a.rejects, .discard = true},
+                          {.input = a.input, .discard = true}};
+    jit_code *native[2] = {NULL, NULL};
+    sla_program *p[2] = {NULL, NULL};
+    tz_zone *zone[2] = {NULL, NULL};
+    report_acc *acc[2] = {NULL, NULL};
+    diff d;
+    bool have_diff = false;
+    const char *path[2] = {a.policy, a.new_policy};
+    for (int k = 0; k < 2; k++) {
+        /* Both policies load (and report their errors) before either fails the run. */
+        int st = 0;
+        p[k] = open_run(&a, path[k], &o[k], &native[k], &st);
+        if (st > status)
+            status = st;
+    }
+    if (status)
+        goto done;
+    o[1].as_of = o[0].as_of;  /* one instant for both: the old policy's reading */
+    char err[200];
+    for (int k = 0; k < 2; k++) {
+        zone[k] = tz_load(p[k]->zone, err, sizeof err);
+        if (!zone[k]) {
+            fprintf(stderr, "sla: the policy's time zone \"%s\": %s\n", p[k]->zone, err);
+            status = 2;
+            goto done;
+        }
+        acc[k] = o[k].acc = report_acc_new(p[k], zone[k], o[0].as_of);
+    }
+    diff_init(&d, p[0], zone[0], p[1], zone[1], o[0].as_of);
+    have_diff = true;
+    score_stats st;
+    const sla_program *const pp[2] = {p[0], p[1]};
+    const score_options *const op[2] = {&o[0], &o[1]};
+    status = score_pair(pp, op, diff_add, &d, &st);
+    if (status)
+        goto done;
+    summary(&a, &st);
+    diff_finish(&d, acc[0], acc[1], a.policy, a.new_policy,
+                strcmp(a.input, "-") == 0 ? "<stdin>" : a.input, st.read, st.scored, st.rejected);
+    out_file out;
+    if (out_open(&out, a.output, "sla") < 0) {
+        status = 2;
+        goto done;
+    }
+    diff_render(&d, format, &out.b);
+    if (out_close(&out, true) != 0)
+        status = 2;
+
+done:
+    if (have_diff)
+        diff_free(&d);
+    for (int k = 0; k < 2; k++) {
+        report_acc_free(acc[k]);
+        tz_free(zone[k]);
+        jit_free(native[k]);
+        if (p[k])
+            program_free(p[k]);
+    }
     return status;
 }
 
@@ -503,6 +603,8 @@ int main(int argc, char **argv)
         return score(argc - 2, argv + 2);
     if (!strcmp(cmd, "report"))
         return report_cmd(argc - 2, argv + 2);
+    if (!strcmp(cmd, "diff"))
+        return diff_cmd(argc - 2, argv + 2);
     if (!strcmp(cmd, "cache"))
         return cache(argc - 2, argv + 2);
     if (!strcmp(cmd, "check"))

@@ -9,6 +9,12 @@
  * row stops the run with its line and reason.
  *
  * Output files are written whole or not at all (common/outfile.c).
+ *
+ * A run has one or two sides, each a program with its own session,
+ * columns and vm over the same reader: `sla diff` scores one export with
+ * two policies in one pass. A row bad for either side is rejected once,
+ * with the first side's reason, so the rule above holds for the pair;
+ * only the first side writes output rows.
  */
 #include "score.h"
 
@@ -59,13 +65,26 @@ static void json_text(buf *b, const char *s, size_t n)
 
 /* ---- the run --------------------------------------------------------------------- */
 
-typedef struct run {
+/* One program over the run's records. */
+typedef struct side {
     const sla_program *p;
-    const score_options *o;
-    const char *name;        /* the input's name in messages */
+    const score_options *o;  /* as_of, acc and native are this side's */
     session ses;
     int *column;             /* by field: its CSV column, or -1 when not read */
+    vm *v;
+    vm_eval_fn eval;
+    sla_value *regs;
+} side;
+
+typedef struct run {
+    side s[2];
+    int nsides;
+    const sla_program *p;    /* s[0]'s: it writes the output */
+    const score_options *o;  /* s[0]'s: input, output, rejects, discard */
+    const char *name;        /* the input's name in messages */
     int ncolumns;
+    score_pair_fn each;      /* called after every record all sides scored */
+    void *user;
     out_file out, rej;
     bool rejects;
     buf cell;                /* one formatted value */
@@ -83,12 +102,12 @@ static bool same_name(const char *a, const char *b, size_t bn)
     return strlen(a) == bn && strncasecmp(a, b, bn) == 0;
 }
 
-static int bind_columns(run *r, const csv_record *header)
+static int bind_columns(run *r, side *sd, const csv_record *header)
 {
-    const sla_program *p = r->p;
+    const sla_program *p = sd->p;
     r->ncolumns = header->nfields;
     for (uint32_t i = 0; i < p->nfields; i++) {
-        int *col = &r->column[i];
+        int *col = &sd->column[i];
         *col = -1;
         if (!p->fields[i].used)
             continue;
@@ -156,7 +175,7 @@ static void write_row(run *r, const sla_value *regs)
         vtype t = p->reg_types[o->reg];
         const sla_value *v = &regs[o->reg];
         buf_reset(&r->cell);
-        fmt_value(&r->cell, t, v, r->ses.zone, names_for(p, t));
+        fmt_value(&r->cell, t, v, r->s[0].ses.zone, names_for(p, t));
         if (r->o->jsonl) {
             if (i)
                 buf_putc(b, ',');
@@ -202,9 +221,27 @@ static int reject(run *r, const csv_record *rec, int64_t line, const char *colum
     return 0;
 }
 
+/* Converts rec's cells into sd's registers; the reason and column of the
+ * first bad cell, or NULL. */
+static const char *convert_row(side *sd, const csv_record *rec, const char **bad_column,
+                               char *err, size_t errlen)
+{
+    const sla_program *p = sd->p;
+    for (uint32_t i = 0; i < p->nfields; i++) {
+        if (sd->column[i] < 0)
+            continue;
+        const csv_field *f = &rec->fields[sd->column[i]];
+        const char *bad = conv_cell(&sd->ses.conv[i], f->p, f->len, &sd->regs[i], err, errlen);
+        if (bad) {
+            *bad_column = p->fields[i].column;
+            return bad;
+        }
+    }
+    return NULL;
+}
+
 static int score_records(run *r, csv_reader *in, score_stats *st)
 {
-    const sla_program *p = r->p;
     csv_record rec;
     csv_status s = csv_next(in, &rec);
     if (s == CSV_EOF) {
@@ -215,17 +252,22 @@ static int score_records(run *r, csv_reader *in, score_stats *st)
         fprintf(stderr, "%s:%lld: %s\n", r->name, (long long)csv_error_line(in), csv_error(in));
         return 1;
     }
-    int rc = bind_columns(r, &rec);
+    int rc = 0;
+    for (int k = 0; k < r->nsides && !rc; k++)
+        rc = bind_columns(r, &r->s[k], &rec);
     if (rc)
         return rc;
     if (!r->o->discard)
         write_header(r);
 
-    vm *v = vm_new(p, session_calendar(&r->ses), r->o->as_of);
-    if (r->o->native)
-        vm_use_native(v, r->o->native);
-    vm_eval_fn eval = vm_evaluator(v);   /* the interpreter, or native code */
-    sla_value *regs = vm_registers(v);
+    for (int k = 0; k < r->nsides; k++) {
+        side *sd = &r->s[k];
+        sd->v = vm_new(sd->p, session_calendar(&sd->ses), sd->o->as_of);
+        if (sd->o->native)
+            vm_use_native(sd->v, sd->o->native);
+        sd->eval = vm_evaluator(sd->v);   /* the interpreter, or native code */
+        sd->regs = vm_registers(sd->v);
+    }
     char err[512];
     /* Empty lines are held back: at the end of the file they are only the
      * export's trailing line ends and carry nothing; before another row
@@ -268,38 +310,44 @@ static int score_records(run *r, csv_reader *in, score_stats *st)
             continue;
         }
         const char *bad = NULL, *bad_column = NULL;
-        for (uint32_t i = 0; i < p->nfields && !bad; i++) {
-            if (r->column[i] < 0)
-                continue;
-            const csv_field *f = &rec.fields[r->column[i]];
-            bad = conv_cell(&r->ses.conv[i], f->p, f->len, &regs[i], err, sizeof err);
-            if (bad)
-                bad_column = p->fields[i].column;
-        }
+        for (int k = 0; k < r->nsides && !bad; k++)
+            bad = convert_row(&r->s[k], &rec, &bad_column, err, sizeof err);
         if (bad) {
             if ((rc = reject(r, &rec, rec.line, bad_column, bad, st)))
                 break;
             continue;
         }
-        eval(v);
-        if (r->o->acc)
-            report_acc_add(r->o->acc, regs, rec.line);
+        for (int k = 0; k < r->nsides; k++) {
+            side *sd = &r->s[k];
+            sd->eval(sd->v);
+            if (sd->o->acc)
+                report_acc_add(sd->o->acc, sd->regs, rec.line);
+        }
+        if (r->each)
+            r->each(r->user, r->s[0].regs, r->nsides > 1 ? r->s[1].regs : NULL, rec.line);
         if (!r->o->discard)
-            write_row(r, regs);
+            write_row(r, r->s[0].regs);
         st->scored++;
         if (r->out.b.len > OUT_FLUSH_AT && out_flush(&r->out) < 0) {
             rc = 2;
             break;
         }
     }
-    vm_free(v);
+    for (int k = 0; k < r->nsides; k++) {
+        vm_free(r->s[k].v);
+        r->s[k].v = NULL;
+    }
     return rc;
 }
 
-int score_file(const sla_program *p, const score_options *o, score_stats *st)
+/* Scores o[0]->input with the n programs p (n is 1 or 2). */
+static int score_sides(int n, const sla_program *const *p, const score_options *const *os,
+                       score_pair_fn each, void *user, score_stats *st)
 {
+    const score_options *o = os[0];
     memset(st, 0, sizeof *st);
-    run r = {.p = p, .o = o, .rejects = o->rejects != NULL};
+    run r = {.nsides = n, .p = p[0], .o = o, .each = each, .user = user,
+             .rejects = o->rejects != NULL};
     r.name = strcmp(o->input, "-") == 0 ? "<stdin>" : o->input;
     buf_init(&r.cell);
     int rc = 0;
@@ -307,12 +355,17 @@ int score_file(const sla_program *p, const score_options *o, score_stats *st)
     int fd = -1;
     csv_reader *in = NULL;
 
-    r.column = xcalloc(p->nfields ? p->nfields : 1, sizeof *r.column);
-    if (session_open(&r.ses, p, err, sizeof err) < 0) {
-        fprintf(stderr, "sla: %s\n", err);
-        rc = 2;
-        goto done;
+    for (int k = 0; k < n; k++) {
+        r.s[k].p = p[k];
+        r.s[k].o = os[k];
+        r.s[k].column = xcalloc(p[k]->nfields ? p[k]->nfields : 1, sizeof *r.s[k].column);
     }
+    for (int k = 0; k < n; k++)
+        if (session_open(&r.s[k].ses, p[k], err, sizeof err) < 0) {
+            fprintf(stderr, "sla: %s\n", err);
+            rc = 2;
+            goto done;
+        }
     fd = strcmp(o->input, "-") == 0 ? STDIN_FILENO : open(o->input, O_RDONLY);
     struct stat sb;
     if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
@@ -355,8 +408,21 @@ done:
         csv_close(in);
     if (fd > 2)
         close(fd);
-    free(r.column);
-    session_close(&r.ses);
+    for (int k = 0; k < n; k++)
+        free(r.s[k].column);
+    for (int k = 0; k < n; k++)
+        session_close(&r.s[k].ses);   /* safe on one never opened (zeroed) */
     buf_free(&r.cell);
     return rc;
+}
+
+int score_file(const sla_program *p, const score_options *o, score_stats *st)
+{
+    return score_sides(1, &p, &o, NULL, NULL, st);
+}
+
+int score_pair(const sla_program *const p[2], const score_options *const o[2],
+               score_pair_fn each, void *user, score_stats *st)
+{
+    return score_sides(2, p, o, each, user, st);
 }

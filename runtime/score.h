@@ -32,4 +32,16 @@ typedef struct score_stats {
  * input/output error. Output files are written whole or not at all. */
 int score_file(const sla_program *p, const score_options *o, score_stats *st);
 
+/* Called after each record both programs of score_pair scored, with
+ * their register files (b NULL for a run of one) and the record's line. */
+typedef void (*score_pair_fn)(void *user, const sla_value *a, const sla_value *b, int64_t line);
+
+/* Scores o[0]->input with both p[0] and p[1] in one pass (`sla diff`):
+ * each binds its own columns; a row bad for either is rejected once, so
+ * that rows read = rows scored + rows rejected for the pair. o[0] gives
+ * the input, rejects and output (discard for none); each o[k] its own
+ * as_of, acc and native code. Returns as score_file. */
+int score_pair(const sla_program *const p[2], const score_options *const o[2],
+               score_pair_fn each, void *user, score_stats *st);
+
 #endif

@@ -30,6 +30,8 @@
 #   - a failed run leaves {tmp}/out and {tmp}/rejects as they were (the
 #     old file, or no file);
 #   - JSON Lines output (--format jsonl): every line is a JSON object;
+#   - `sla report` and `sla diff` JSON: it follows its schema
+#     (tests/tools/check_report_json.py, check_diff_json.py);
 #   - with --rejects and exit 0: the rejects file starts with the header
 #     line,column,reason,row, and the data rows of the input (counted by
 #     a small CSV reader here, not sla's) are the output rows plus the
@@ -42,7 +44,7 @@
 # current binary (read them before committing: they must follow from the
 # policy and the data, see tests/score/README.md).
 #
-# With --jit in place of --update, every `sla score` runs with `--jit`
+# With --jit in place of --update, every `sla score` and `sla diff` runs with `--jit`
 # (native code) and must give the same expected files, byte for byte: the
 # interpreter's output is the expectation. The cache goes to a temporary
 # directory (XDG_CACHE_HOME), never the real home.
@@ -149,8 +151,8 @@ run_case() {
     local -a raw=() args=()
     [ -s "$dir/args" ] && mapfile -t raw < "$dir/args"
     local a
-    if [ -n "$jit" ] && [ "${raw[0]:-}" = score ]; then
-        raw=(score "$jit" "${raw[@]:1}")
+    if [ -n "$jit" ] && { [ "${raw[0]:-}" = score ] || [ "${raw[0]:-}" = diff ]; }; then
+        raw=("${raw[0]}" "$jit" "${raw[@]:1}")
     fi
     for a in "${raw[@]}"; do
         a=${a//\{tmp\}/$t}
@@ -229,14 +231,16 @@ arg_after() {   # arg_after OPTION ARGS...: the value of OPTION, if given
     done
 }
 
-input_of() {    # the INPUT argument of `sla score ...` or `sla report ...`
-    shift       # score or report
+input_of() {    # the INPUT argument of `sla score ...`, `sla report ...` or `sla diff ...`
+    local want=2
+    [ "$1" = diff ] && want=3   # diff OLD NEW INPUT
+    shift       # the command
     local n=0
     while [ $# -gt 0 ]; do
         case $1 in
             -o|--output|--format|--as-of|--rejects|--fail-on|--color) shift ;;
             -q|--quiet) ;;
-            *) n=$((n + 1)); [ $n -eq 2 ] && { echo "$1"; return; } ;;
+            *) n=$((n + 1)); [ $n -eq $want ] && { echo "$1"; return; } ;;
         esac
         shift
     done
@@ -313,6 +317,17 @@ for dir in tests/score/cases/*/; do
         "$py" tests/tools/check_report_json.py "$jfile" "$rows_in" > "$t/rj.err" 2>&1 ||
             problem "JSON report: $(cat "$t/rj.err")"
     fi
+    if [ "${raw[0]:-}" = diff ] && [ "$(arg_after --format "${raw[@]}")" = json ] &&
+       [ "$status" -eq 0 ]; then
+        # A JSON diff follows its schema, and counts every row of the input.
+        jfile=$t/run.stdout
+        [ -n "$(arg_after -o "${raw[@]}")" ] && jfile=$out
+        input=$(input_of "${raw[@]}")
+        [ "$input" = - ] && input=$(head -n 1 "$dir/stdin")
+        rows_in=$("$py" -c "$pycheck" rows "$input")
+        "$py" tests/tools/check_diff_json.py "$jfile" "$rows_in" > "$t/dj.err" 2>&1 ||
+            problem "JSON diff: $(cat "$t/dj.err")"
+    fi
     if [ -n "$(arg_after --rejects "${raw[@]}")" ] && [ "$status" -eq 0 ]; then
         input=$(input_of "${raw[@]}")
         [ "$input" = - ] && input=$(head -n 1 "$dir/stdin")
@@ -326,8 +341,8 @@ for dir in tests/score/cases/*/; do
             "$py" -c "$pycheck" rejects-header "$rej" 2> "$t/rh.err" || problem "$(cat "$t/rh.err")"
             rows_in=$("$py" -c "$pycheck" rows "$input")
             rows_rej=$("$py" -c "$pycheck" rows "$rej")
-            if [ "${raw[0]:-}" = report ]; then
-                rows_out=$((rows_in - rows_rej))   # the report counts; its summary must agree
+            if [ "${raw[0]:-}" = report ] || [ "${raw[0]:-}" = diff ]; then
+                rows_out=$((rows_in - rows_rej))   # a report or diff counts; its summary must agree
             elif [ "$(arg_after --format "${raw[@]}")" = jsonl ]; then
                 rows_out=$("$py" -c "$pycheck" jsonl "$ofile")
             else
