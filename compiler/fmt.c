@@ -62,43 +62,6 @@ typedef struct frame {
     tok_kind block;     /* for a block: the keyword that opened it */
 } frame;
 
-/* Mirrors continues() in parser/actions.c, less `;` (which ends the item). */
-static bool ends_open(tok_kind k)
-{
-    switch (k) {
-    case TK_AND: case TK_OR: case TK_NOT: case TK_PLUS: case TK_MINUS:
-    case TK_STAR: case TK_SLASH: case TK_EQ: case TK_NE: case TK_LT:
-    case TK_LE: case TK_GT: case TK_GE: case TK_QQ: case TK_COMMA:
-    case TK_LPAREN: case TK_COLON: case TK_WHEN: case TK_THEN: case TK_ELSE:
-    case TK_IF: case TK_IN: case TK_ANY: case TK_WITH: case TK_IS:
-    case TK_OLDER: case TK_IGNORING:
-        return true;
-    default:
-        return false;
-    }
-}
-
-/* Mirrors continuation_start() in parser/actions.c. */
-static bool starts_continuation(tok_kind k)
-{
-    return k == TK_AND || k == TK_OR || k == TK_THEN || k == TK_ELSE || k == TK_WHEN ||
-           k == TK_SINCE || k == TK_BECAUSE;
-}
-
-/* Mirrors statement_start() in parser/actions.c. */
-static bool starts_statement(tok_kind k)
-{
-    switch (k) {
-    case TK_POLICY: case TK_TIMEZONE: case TK_BUSINESS: case TK_HOLIDAYS:
-    case TK_MISSING: case TK_RECORD: case TK_LET: case TK_SCORE: case TK_STAGES:
-    case TK_CLASSES: case TK_TEAM: case TK_HANDOFF: case TK_CADENCE: case TK_RECYCLE:
-    case TK_QUOTA: case TK_CHECKINS: case TK_CHECKIN: case TK_OUTPUT:
-        return true;
-    default:
-        return false;
-    }
-}
-
 /* A `+` or `-` after one of these is a sign, written against its operand. */
 static bool before_sign(tok_kind k)
 {
@@ -460,8 +423,8 @@ int fmt_format(const char *text, size_t len, buf *out)
             tok_kind first = t[l->first].kind;
             bool bracket = st.depth > 0 && st.stack[st.depth - 1].kind != F_BLOCK;
             int bd = block_depth(&st);
-            bool cont = prev != TK_END && !(bd == 0 && starts_statement(first)) &&
-                        (bracket || ends_open(prev) || starts_continuation(first));
+            bool cont = prev != TK_END && !(bd == 0 && lexer_starts_statement(first)) &&
+                        (bracket || lexer_line_continues(prev) || lexer_starts_continuation(first));
             if (!cont) {
                 item_kind = first;
                 tok_kind anchors[3][2];
@@ -522,8 +485,8 @@ int fmt_format(const char *text, size_t len, buf *out)
             }
             tok_kind first = t[l->first].kind;
             bool bracket = st.depth > 0 && st.stack[st.depth - 1].kind != F_BLOCK;
-            bool cont = prev != TK_END && !(bd == 0 && starts_statement(first)) &&
-                        (bracket || ends_open(prev) || starts_continuation(first));
+            bool cont = prev != TK_END && !(bd == 0 && lexer_starts_statement(first)) &&
+                        (bracket || lexer_line_continues(prev) || lexer_starts_continuation(first));
             int indent, *hp = NULL;
             if (cont) {
                 if (bracket)
@@ -531,7 +494,7 @@ int fmt_format(const char *text, size_t len, buf *out)
                              !(first == TK_RPAREN || first == TK_RBRACE);
                 else if (hang[0] >= 0)
                     indent = hang[0];
-                else if (starts_continuation(first) || hang[1] < 0)
+                else if (lexer_starts_continuation(first) || hang[1] < 0)
                     indent = item_indent + 2;   /* `when`, `since`, `because` under the head */
                 else
                     indent = hang[1];

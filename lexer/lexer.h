@@ -46,6 +46,15 @@ void lexer_next(lexer *lx, token *out);
  * by default they are skipped, as the parser wants. */
 void lexer_keep_comments(lexer *lx, bool keep);
 
+/* The line rules the parser and the formatter share (docs/language.md,
+ * "Lines, comments and continuation"): a line that ends with an operator
+ * token continues on the next; a line that starts with `and`, `when`...
+ * continues the one before; at the top level a line that starts with a
+ * statement's keyword begins a statement of its own. */
+bool lexer_line_continues(tok_kind last);
+bool lexer_starts_continuation(tok_kind first);
+bool lexer_starts_statement(tok_kind first);
+
 /* How a diagnostic names a token kind: "`when`", "a name", ... */
 const char *tok_words(tok_kind k);
 /* How a keyword is spelled, or NULL for other tokens. */

@@ -33,43 +33,12 @@ static void syntax_error(struct parse_ctx *pc, src_loc loc, const char *fmt, ...
 
 /* ---- the newline bridge ---------------------------------------------------- */
 
-/* A line that ends with one of these continues on the next line. */
+/* A line that ends with one of these continues on the next line: the
+ * shared rule, and a line break or `;` just read (blank lines and empty
+ * items between the parts of one statement). */
 static bool continues(int k)
 {
-    switch (k) {
-    case TK_AND: case TK_OR: case TK_NOT: case TK_PLUS: case TK_MINUS:
-    case TK_STAR: case TK_SLASH: case TK_EQ: case TK_NE: case TK_LT:
-    case TK_LE: case TK_GT: case TK_GE: case TK_QQ: case TK_COMMA:
-    case TK_LPAREN: case TK_COLON: case TK_WHEN: case TK_THEN: case TK_ELSE:
-    case TK_IF: case TK_IN: case TK_ANY: case TK_WITH: case TK_IS:
-    case TK_OLDER: case TK_IGNORING: case TK_NL: case TK_SEMI:
-        return true;
-    default:
-        return false;
-    }
-}
-
-/* A line that starts with one of these begins a statement of its own,
- * even after a line that ends with an operator: the unfinished line is
- * then reported where it ends, and the statement after it still parses. */
-static bool statement_start(int k)
-{
-    switch (k) {
-    case TK_POLICY: case TK_TIMEZONE: case TK_BUSINESS: case TK_HOLIDAYS:
-    case TK_MISSING: case TK_RECORD: case TK_LET: case TK_SCORE: case TK_STAGES:
-    case TK_CLASSES: case TK_TEAM: case TK_HANDOFF: case TK_CADENCE: case TK_RECYCLE:
-    case TK_QUOTA: case TK_CHECKINS: case TK_CHECKIN: case TK_OUTPUT:
-        return true;
-    default:
-        return false;
-    }
-}
-
-/* A line that starts with one of these continues the previous one. */
-static bool continuation_start(int k)
-{
-    return k == TK_AND || k == TK_OR || k == TK_THEN || k == TK_ELSE || k == TK_WHEN ||
-           k == TK_SINCE || k == TK_BECAUSE;
+    return k == TK_NL || k == TK_SEMI || lexer_line_continues((tok_kind)k);
 }
 
 static const int token_map[TK__COUNT] = {
@@ -111,11 +80,11 @@ static int pp_lex(PP_STYPE *val, src_loc *loc, struct parse_ctx *pc)
                 while (u.kind == TK_NL);
                 pc->pending = u;
                 pc->has_pending = true;
-                bool top_statement = pc->braces == 0 && statement_start(u.kind);
+                bool top_statement = pc->braces == 0 && lexer_starts_statement((tok_kind)u.kind);
                 if (!top_statement &&
                     (pc->parens > 0 ||
                      (pc->braces > 0 && pc->brace_kind[pc->braces - 1] == BRACE_SET) ||
-                     continues(pc->prev) || continuation_start(u.kind)))
+                     continues(pc->prev) || lexer_starts_continuation((tok_kind)u.kind)))
                     continue;
                 if (top_statement)
                     pc->parens = 0;
