@@ -116,12 +116,6 @@ static uint32_t index_of(const diff_axis *x, int side, const sla_value *regs, ui
     return x->from[side][i];
 }
 
-static const char *const *names_for(const sla_program *p, vtype t)
-{
-    return t == VT_STAGE ? (const char *const *)p->stages
-         : t == VT_CLASS ? (const char *const *)p->classes : NULL;
-}
-
 void diff_add(void *user, const sla_value *old_regs, const sla_value *new_regs, int64_t line)
 {
     diff *d = user;
@@ -153,7 +147,7 @@ void diff_add(void *user, const sla_value *old_regs, const sla_value *new_regs, 
     buf_init(&id);
     if (p->report.id != REG_NONE) {
         vtype t = p->reg_types[p->report.id];
-        fmt_value(&id, t, &old_regs[p->report.id], d->zone[0], names_for(p, t));
+        fmt_value(&id, t, &old_regs[p->report.id], d->zone[0], program_names(p, t));
     }
     d->sample[d->nsample++] = (diff_move){xstrndup(id.data ? id.data : "", id.len), line,
                                           {st[0], st[1]}, {cl[0], cl[1]}};
@@ -252,15 +246,6 @@ static void table_free(table *t)
     free(t->cells);
 }
 
-/* Width in characters: UTF-8 continuation bytes do not count. */
-static size_t width(const char *s)
-{
-    size_t w = 0;
-    for (; *s; s++)
-        w += ((unsigned char)*s & 0xC0) != 0x80;
-    return w;
-}
-
 static char col_align(const table *t, int c)
 {
     return t->align[c < (int)strlen(t->align) ? c : (int)strlen(t->align) - 1];
@@ -271,18 +256,18 @@ static void table_text(const table *t, buf *out)
     size_t w[64] = {0};
     int nc = t->ncols < 64 ? t->ncols : 64;
     for (int i = 0; i < t->n; i++)
-        if (i % t->ncols < nc && width(t->cells[i]) > w[i % t->ncols])
-            w[i % t->ncols] = width(t->cells[i]);
+        if (i % t->ncols < nc && report_text_width(t->cells[i]) > w[i % t->ncols])
+            w[i % t->ncols] = report_text_width(t->cells[i]);
     for (int i = 0; i < t->n; i++) {
         int c = i % t->ncols;
-        size_t pad = c < nc ? w[c] - width(t->cells[i]) : 0;
+        size_t pad = c < nc ? w[c] - report_text_width(t->cells[i]) : 0;
         bool last = c == t->ncols - 1;
         if (c)
             buf_puts(out, "  ");
         if (col_align(t, c) == 'r')
             for (size_t k = 0; k < pad; k++)
                 buf_putc(out, ' ');
-        buf_puts(out, t->cells[i]);
+        report_term_text(out, t->cells[i]);
         if (col_align(t, c) != 'r' && !last)
             for (size_t k = 0; k < pad; k++)
                 buf_putc(out, ' ');
@@ -291,22 +276,12 @@ static void table_text(const table *t, buf *out)
     }
 }
 
-/* A cell in Markdown: pipes escaped, line breaks as spaces. */
-static void md_text(buf *b, const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '|' || *s == '\\' || *s == '*' || *s == '_' || *s == '`')
-            buf_putc(b, '\\');
-        buf_putc(b, *s == '\n' || *s == '\r' ? ' ' : *s);
-    }
-}
-
 static void table_md(const table *t, buf *out)
 {
     for (int i = 0; i < t->n; i++) {
         int c = i % t->ncols;
         buf_puts(out, c ? " " : "| ");
-        md_text(out, t->cells[i]);
+        report_md_text(out, t->cells[i]);
         buf_puts(out, " |");
         if (c == t->ncols - 1) {
             buf_putc(out, '\n');
@@ -380,7 +355,7 @@ static void only_note(buf *out, bool md, const diff_axis *x)
                 buf_puts(out, any ? ", " : s ? "\nOnly in the new policy: "
                                              : "\nOnly in the old policy: ");
                 if (md)
-                    md_text(out, x->names[k]);
+                    report_md_text(out, x->names[k]);
                 else
                     buf_puts(out, x->names[k]);
                 any = true;
@@ -523,31 +498,6 @@ static void jint(buf *b, const char *k, int64_t n)
     buf_printf(b, "%lld", (long long)n);
 }
 
-/* A figure as a JSON number (money in units, not ten-thousandths), or null. */
-static void jvalue(buf *b, const report_value *v)
-{
-    if (!v->set || (v->is_number && !isfinite(v->f))) {
-        buf_puts(b, "null");
-        return;
-    }
-    char s[48];
-    if (v->is_money)
-        snprintf(s, sizeof s, "%.4f", (double)v->i / MONEY_SCALE);
-    else if (v->is_number)
-        snprintf(s, sizeof s, "%.6f", v->f);
-    else
-        snprintf(s, sizeof s, "%lld", (long long)v->i);
-    char *dot = strchr(s, '.');
-    if (dot) {
-        char *e = s + strlen(s) - 1;
-        while (e > dot && *e == '0')
-            *e-- = '\0';
-        if (e == dot)
-            *e = '\0';
-    }
-    buf_puts(b, strcmp(s, "-0") ? s : "0");
-}
-
 static void json_axis(buf *b, const diff_axis *x)
 {
     buf_putc(b, '{');
@@ -617,7 +567,7 @@ static void json_quota_side(buf *b, const report_quota *q)
     buf_json_string(b, q->current.label);
     buf_putc(b, ',');
     jkey(b, "actual");
-    jvalue(b, &q->current.actual);
+    report_json_value(b, &q->current.actual);
     buf_putc(b, ',');
     jkey(b, "status");
     buf_json_string(b, report_status_names[q->current.status]);

@@ -118,3 +118,9 @@ uint32_t program_end_reads(const sla_program *p, end_read *out)
         }
     return n;
 }
+
+const char *const *program_names(const sla_program *p, vtype t)
+{
+    return t == VT_STAGE ? (const char *const *)p->stages
+         : t == VT_CLASS ? (const char *const *)p->classes : NULL;
+}

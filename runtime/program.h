@@ -190,6 +190,9 @@ typedef struct end_read {
 uint32_t program_end_read_count(const sla_program *p);
 uint32_t program_end_reads(const sla_program *p, end_read *out);
 
+/* The names a value of type t is written with (stages, classes), or NULL. */
+const char *const *program_names(const sla_program *p, vtype t);
+
 /* Frees a program made by the compiler or the loader. */
 void program_free(sla_program *p);
 

@@ -248,12 +248,6 @@ static void keep_breach(report_acc *a, report_breach b)
     a->nbreaches = n + 1;
 }
 
-static const char *const *names_for(const sla_program *p, vtype t)
-{
-    return t == VT_STAGE ? (const char *const *)p->stages
-         : t == VT_CLASS ? (const char *const *)p->classes : NULL;
-}
-
 static void add_reason(report_acc *a, const char *s, size_t n, int64_t count)
 {
     for (uint32_t i = 0; i < a->nreasons; i++)
@@ -297,7 +291,7 @@ void report_acc_add(report_acc *a, const sla_value *regs, int64_t line)
                 buf_init(&id);
                 if (rr->id != REG_NONE)
                     fmt_value(&id, p->reg_types[rr->id], &regs[rr->id], a->zone,
-                              names_for(p, p->reg_types[rr->id]));
+                              program_names(p, p->reg_types[rr->id]));
                 b.id = xstrndup(id.data ? id.data : "", id.len);
                 buf_free(&id);
                 keep_breach(a, b);

@@ -166,6 +166,16 @@ void report_fmt_date(buf *b, const report *r, int64_t t);
 void report_fmt_time(buf *b, const report *r, int64_t t);
 void report_fmt_duration(buf *b, int64_t us);
 
+/* Text from a policy or an export, written safely where it goes: for a
+ * terminal, control characters as `?`; in Markdown, whatever Markdown or
+ * HTML would read as markup escaped, line breaks as spaces. Its width on a
+ * terminal, in characters. A figure as a JSON number, exact (money in
+ * currency units), or null. Shared by the report and `sla diff`. */
+void report_term_text(buf *b, const char *s);
+void report_md_text(buf *b, const char *s);
+size_t report_text_width(const char *s);
+void report_json_value(buf *b, const report_value *v);
+
 /* Each format, called by report_render. */
 void report_text(const report *r, bool color, buf *out);
 void report_md(const report *r, buf *out);

@@ -66,7 +66,7 @@ static void table_free(table *t)
     free(t->status);
 }
 
-static size_t width(const char *s)
+size_t report_text_width(const char *s)
 {
     size_t n = 0;
     for (; *s; s++)
@@ -87,7 +87,7 @@ static const char *status_color(report_status s)
 
 /* Text for a terminal: control characters from the data (an escape
  * sequence in a CRM field) are shown as `?`, never sent to the terminal. */
-static void term_text(buf *b, const char *s)
+void report_term_text(buf *b, const char *s)
 {
     for (; *s; s++)
         buf_putc(b, (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
@@ -103,9 +103,9 @@ static void table_text(const table *t, bool color, buf *out)
 {
     size_t w[MAX_COLS];
     for (int c = 0; c < t->ncols; c++) {
-        w[c] = width(t->head[c]);
+        w[c] = report_text_width(t->head[c]);
         for (int r = 0; r < t->nrows; r++) {
-            size_t n = width(t->cells[r * t->ncols + c]);
+            size_t n = report_text_width(t->cells[r * t->ncols + c]);
             if (n > w[c])
                 w[c] = n;
         }
@@ -114,7 +114,7 @@ static void table_text(const table *t, bool color, buf *out)
         buf_puts(out, "  ");
         for (int c = 0; c < t->ncols; c++) {
             const char *s = r < 0 ? t->head[c] : t->cells[r * t->ncols + c];
-            size_t gap = w[c] - width(s);
+            size_t gap = w[c] - report_text_width(s);
             bool last = c == t->ncols - 1;
             if (c)
                 buf_puts(out, "  ");
@@ -125,7 +125,7 @@ static void table_text(const table *t, bool color, buf *out)
                 buf_puts(out, "\033[1m");
             if (paint)
                 buf_puts(out, status_color(t->status[r]));
-            term_text(out, s);
+            report_term_text(out, s);
             if (paint || (color && r < 0))
                 buf_puts(out, "\033[0m");
             if (!t->right[c] && !last)
@@ -137,7 +137,7 @@ static void table_text(const table *t, bool color, buf *out)
 
 /* Text in Markdown, as text: what Markdown or HTML would read as markup
  * (pipes, emphasis, code, tags, entities) is escaped; no line breaks. */
-static void md_text(buf *b, const char *s)
+void report_md_text(buf *b, const char *s)
 {
     for (; *s; s++) {
         switch (*s) {
@@ -160,7 +160,7 @@ static void table_md(const table *t, buf *out)
         buf_putc(out, '|');
         for (int c = 0; c < t->ncols; c++) {
             buf_putc(out, ' ');
-            md_text(out, r < 0 ? t->head[c] : t->cells[r * t->ncols + c]);
+            report_md_text(out, r < 0 ? t->head[c] : t->cells[r * t->ncols + c]);
             buf_puts(out, " |");
         }
         buf_putc(out, '\n');
@@ -264,12 +264,12 @@ static void heading(buf *out, out_kind k, bool color, const char *title)
 {
     if (k == OUT_MD) {
         buf_puts(out, "\n## ");
-        md_text(out, title);
+        report_md_text(out, title);
         buf_puts(out, "\n\n");
     } else {
         buf_putc(out, '\n');
         buf_puts(out, color ? "\033[1m" : "");
-        term_text(out, title);
+        report_term_text(out, title);
         buf_puts(out, color ? "\033[0m\n" : "\n");
     }
 }
@@ -308,15 +308,15 @@ static void render(const report *r, out_kind k, bool color, buf *out)
     buf_putc(&line, '\0');
     if (k == OUT_MD) {
         buf_puts(out, "# ");
-        md_text(out, p->name);
+        report_md_text(out, p->name);
         buf_printf(out, "\n\nAs of %s (%s). ", line.data, p->zone);
-        md_text(out, r->input);
+        report_md_text(out, r->input);
         buf_puts(out, ": ");
     } else {
         buf_puts(out, color ? "\033[1m" : "");
-        term_text(out, p->name);
+        report_term_text(out, p->name);
         buf_printf(out, "%s\nas of %s (%s)\n", color ? "\033[0m" : "", line.data, p->zone);
-        term_text(out, r->input);
+        report_term_text(out, r->input);
         buf_puts(out, ": ");
     }
     buf_printf(out, "%lld row%s read, %lld scored, %lld rejected.\n", (long long)r->read,
@@ -540,7 +540,7 @@ static void jdouble(buf *b, double f)
     buf_puts(b, s);
 }
 
-static void jvalue(buf *b, const report_value *v)
+void report_json_value(buf *b, const report_value *v)
 {
     if (!v->set)
         buf_puts(b, "null");
@@ -587,9 +587,9 @@ static void jperiod(buf *b, const report *r, const report_period *p)
     buf_putc(b, ','); jkey(b, "elapsed"); jdouble(b, p->elapsed);
     buf_putc(b, ','); jkey(b, "records"); buf_printf(b, "%lld", (long long)p->den);
     buf_putc(b, ','); jkey(b, "hits"); buf_printf(b, "%lld", (long long)p->num);
-    buf_putc(b, ','); jkey(b, "actual"); jvalue(b, &p->actual);
+    buf_putc(b, ','); jkey(b, "actual"); report_json_value(b, &p->actual);
     buf_putc(b, ','); jkey(b, "attained"); jdouble(b, p->attained);
-    buf_putc(b, ','); jkey(b, "projected"); jvalue(b, &p->projected);
+    buf_putc(b, ','); jkey(b, "projected"); report_json_value(b, &p->projected);
     buf_putc(b, ','); jkey(b, "status"); buf_json_string(b, report_status_names[p->status]);
     buf_putc(b, '}');
 }
@@ -625,7 +625,7 @@ void report_json(const report *r, buf *b)
         buf_json_string(b, q->q->kind == QK_RATE ? "percent" : q->target.is_money ? "money"
                            : q->q->kind == QK_COUNT ? "records" : "number");
         buf_putc(b, ','); jkey(b, "period"); buf_json_string(b, q->period);
-        buf_putc(b, ','); jkey(b, "target"); jvalue(b, &q->target);
+        buf_putc(b, ','); jkey(b, "target"); report_json_value(b, &q->target);
         buf_putc(b, ','); jkey(b, "current"); jperiod(b, r, &q->current);
         buf_putc(b, ','); jkey(b, "trend"); buf_putc(b, '[');
         for (int s = 0; s < REPORT_TREND; s++) {

@@ -158,12 +158,6 @@ static void write_header(run *r)
     buf_putc(&r->out.b, '\n');
 }
 
-static const char *const *names_for(const sla_program *p, vtype t)
-{
-    return t == VT_STAGE ? (const char *const *)p->stages
-         : t == VT_CLASS ? (const char *const *)p->classes : NULL;
-}
-
 static void write_row(run *r, const sla_value *regs)
 {
     const sla_program *p = r->p;
@@ -175,7 +169,7 @@ static void write_row(run *r, const sla_value *regs)
         vtype t = p->reg_types[o->reg];
         const sla_value *v = &regs[o->reg];
         buf_reset(&r->cell);
-        fmt_value(&r->cell, t, v, r->s[0].ses.zone, names_for(p, t));
+        fmt_value(&r->cell, t, v, r->s[0].ses.zone, program_names(p, t));
         if (r->o->jsonl) {
             if (i)
                 buf_putc(b, ',');
