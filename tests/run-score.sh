@@ -306,27 +306,19 @@ for dir in tests/score/cases/*/; do
                 problem "JSON Lines: $(cat "$t/jsonl.err")"
         fi
     fi
-    if [ "${raw[0]:-}" = report ] && [ "$(arg_after --format "${raw[@]}")" = json ] &&
-       { [ "$status" -eq 0 ] || [ "$status" -eq 3 ]; }; then
-        # A JSON report follows its schema, and counts every row of the input.
+    cmd=${raw[0]:-}
+    if { [ "$cmd" = report ] || [ "$cmd" = diff ]; } &&
+       [ "$(arg_after --format "${raw[@]}")" = json ] &&
+       { [ "$status" -eq 0 ] || { [ "$cmd" = report ] && [ "$status" -eq 3 ]; }; }; then
+        # A JSON report or diff follows its schema, and counts every row of
+        # the input (status 3 is a report that --fail-on flagged).
         jfile=$t/run.stdout
         [ -n "$(arg_after -o "${raw[@]}")" ] && jfile=$out
         input=$(input_of "${raw[@]}")
         [ "$input" = - ] && input=$(head -n 1 "$dir/stdin")
         rows_in=$("$py" -c "$pycheck" rows "$input")
-        "$py" tests/tools/check_report_json.py "$jfile" "$rows_in" > "$t/rj.err" 2>&1 ||
-            problem "JSON report: $(cat "$t/rj.err")"
-    fi
-    if [ "${raw[0]:-}" = diff ] && [ "$(arg_after --format "${raw[@]}")" = json ] &&
-       [ "$status" -eq 0 ]; then
-        # A JSON diff follows its schema, and counts every row of the input.
-        jfile=$t/run.stdout
-        [ -n "$(arg_after -o "${raw[@]}")" ] && jfile=$out
-        input=$(input_of "${raw[@]}")
-        [ "$input" = - ] && input=$(head -n 1 "$dir/stdin")
-        rows_in=$("$py" -c "$pycheck" rows "$input")
-        "$py" tests/tools/check_diff_json.py "$jfile" "$rows_in" > "$t/dj.err" 2>&1 ||
-            problem "JSON diff: $(cat "$t/dj.err")"
+        "$py" "tests/tools/check_${cmd}_json.py" "$jfile" "$rows_in" > "$t/json.err" 2>&1 ||
+            problem "JSON $cmd: $(cat "$t/json.err")"
     fi
     if [ -n "$(arg_after --rejects "${raw[@]}")" ] && [ "$status" -eq 0 ]; then
         input=$(input_of "${raw[@]}")
