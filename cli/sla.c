@@ -335,17 +335,20 @@ static int read_run_args(int argc, char **argv, bool report_only, run_args *a)
     return -1;
 }
 
-/* Loads a's policy, reads its as-of instant into o and chooses how to
- * evaluate (*native: NULL to interpret). NULL with *status set. */
-static sla_program *open_run(const run_args *a, const char *policy, score_options *o,
-                             jit_code **native, int *status)
+/* Loads a policy, sets o's as-of instant (as_of if given, else read from
+ * a in the policy's zone) and chooses how to evaluate (*native: NULL to
+ * interpret). NULL with *status set. */
+static sla_program *open_run(const run_args *a, const char *policy, const int64_t *as_of,
+                             score_options *o, jit_code **native, int *status)
 {
     *status = 0;
     *native = NULL;
     sla_program *p = load_policy(policy, status);
     if (!p)
         return NULL;
-    if (a->as_of ? parse_as_of(a->as_of, p->zone, &o->as_of) < 0 : now_us(&o->as_of) < 0) {
+    if (as_of)
+        o->as_of = *as_of;
+    else if (a->as_of ? parse_as_of(a->as_of, p->zone, &o->as_of) < 0 : now_us(&o->as_of) < 0) {
         program_free(p);
         *status = 2;
         return NULL;
@@ -385,7 +388,7 @@ static int score(int argc, char **argv)
         return 2;
     }
     jit_code *native;
-    sla_program *p = open_run(&a, a.policy, &o, &native, &status);
+    sla_program *p = open_run(&a, a.policy, NULL, &o, &native, &status);
     if (!p)
         return status;
     score_stats st;
@@ -429,7 +432,7 @@ static int report_cmd(int argc, char **argv)
     }
     score_options o = {.input = a.input, .rejects = a.rejects, .discard = true};
     jit_code *native;
-    sla_program *p = open_run(&a, a.policy, &o, &native, &status);
+    sla_program *p = open_run(&a, a.policy, NULL, &o, &native, &status);
     if (!p)
         return status;
     char err[200];
@@ -499,13 +502,16 @@ static int diff_cmd(int argc, char **argv)
     for (int k = 0; k < 2; k++) {
         /* Both policies load (and report their errors) before either fails the run. */
         int st = 0;
-        p[k] = open_run(&a, path[k], &o[k], &native[k], &st);
+        /* One instant for both, read once in the old policy's zone; if the
+         * old policy failed, the run fails anyway and the new one is only
+         * checked. */
+        const int64_t *as_of = k == 1 ? &o[0].as_of : NULL;
+        p[k] = open_run(&a, path[k], as_of, &o[k], &native[k], &st);
         if (st > status)
             status = st;
     }
     if (status)
         goto done;
-    o[1].as_of = o[0].as_of;  /* one instant for both: the old policy's reading */
     char err[200];
     for (int k = 0; k < 2; k++) {
         zone[k] = tz_load(p[k]->zone, err, sizeof err);
