@@ -84,6 +84,30 @@ const char *src_line(const src_file *f, int line, size_t *len)
     return f->text + a;
 }
 
+const char *src_text(const src_file *f, src_loc loc, size_t *len)
+{
+    size_t n;
+    const char *line = src_line(f, loc.line, &n);
+    if (loc.end_line != loc.line) {
+        *len = n;
+        return line;
+    }
+    size_t a = 0, b;
+    for (int c = 1; c < loc.col && a < n; c++) {
+        a++;
+        while (a < n && ((unsigned char)line[a] & 0xC0) == 0x80)
+            a++;
+    }
+    b = a;
+    for (int c = loc.col; c < loc.end_col && b < n; c++) {
+        b++;
+        while (b < n && ((unsigned char)line[b] & 0xC0) == 0x80)
+            b++;
+    }
+    *len = b - a;
+    return line + a;
+}
+
 void diag_set_init(diag_set *s)
 {
     s->v = NULL;

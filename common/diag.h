@@ -68,6 +68,9 @@ void src_file_init(src_file *f, const char *name, const char *text, size_t len);
 void src_file_free(src_file *f);
 /* The text of line n (1-based) without its line end. */
 const char *src_line(const src_file *f, int line, size_t *len);
+/* The text loc covers (on one line; a range over several lines gives its
+ * first line whole), not NUL-terminated. */
+const char *src_text(const src_file *f, src_loc loc, size_t *len);
 
 void diag_set_init(diag_set *s);
 void diag_set_free(diag_set *s);

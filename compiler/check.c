@@ -25,6 +25,7 @@
 #include "../common/timefmt.h"
 #include "../common/tz.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -86,7 +87,7 @@ static void sym_insert(arena *a, symtab *t, symbol *s)
 
 typedef enum {
     CX_LET, CX_SCORE, CX_STAGE, CX_CLASS, CX_HANDOFF, CX_CADENCE, CX_RECYCLE,
-    CX_QUOTA, CX_OUTPUT
+    CX_QUOTA, CX_OUTPUT, CX_TEST
 } context;
 
 typedef struct checker {
@@ -120,6 +121,7 @@ static const char *const cx_what[] = {
     [CX_RECYCLE] = "a recycle rule",
     [CX_QUOTA] = "a quota",
     [CX_OUTPUT] = "an output column",
+    [CX_TEST] = "a test",
 };
 
 /* What each context may depend on: everything decided before it. */
@@ -133,6 +135,7 @@ static const unsigned cx_allowed[] = {
     [CX_RECYCLE] = 1u << DEP_STAGE | 1u << DEP_CLASS | 1u << DEP_HANDOFF | 1u << DEP_CADENCE,
     [CX_QUOTA] = ~0u,
     [CX_OUTPUT] = ~0u,
+    [CX_TEST] = ~0u,
 };
 
 /* Both return NULL for a diagnostic that is not given (see quiet);
@@ -1927,6 +1930,188 @@ static void check_outputs(checker *c)
     }
 }
 
+/* ---- tests ------------------------------------------------------------------- */
+
+/* Whether a test's value may be given for a field of type t: text is read
+ * as the export's column would be; other literals must fit the type. */
+static bool test_value_fits(const expr *e, type_kind t)
+{
+    if (e->kind == E_NEG)
+        e = e->a;
+    switch ((expr_kind)e->kind) {
+    case E_TEXT: return true;
+    case E_INT: return t == TY_INT || t == TY_NUMBER || t == TY_MONEY;
+    case E_NUMBER: return t == TY_NUMBER || t == TY_MONEY;
+    case E_MONEY: return t == TY_MONEY;
+    case E_BOOL: return t == TY_BOOL;
+    case E_TIME: return t == TY_TIME;
+    default: return false;
+    }
+}
+
+static void check_test_record(checker *c, test_record *r)
+{
+    for (int i = 0; i < r->values.n; i++) {
+        test_value *v = &r->values.v[i];
+        symbol *s = sym_find(&c->names, v->field.name);
+        if (!s || s->kind != SYM_FIELD) {
+            diag *d = error(c, D_UNDEFINED_NAME, v->field.loc, "`%s` is not a field of the "
+                            "record%s", v->field.name, s ? ": a test gives the record's fields, "
+                            "and the policy computes the rest" : "");
+            if (!s)
+                suggest_from(d, &c->names, v->field.name, SYM_FIELD);
+            v->slot = -1;
+            continue;
+        }
+        const field_decl *f = s->decl;
+        v->slot = f->slot;
+        const expr *e = v->value;
+        bool literal = e->kind == E_NEG ? (e->a->kind == E_INT || e->a->kind == E_NUMBER ||
+                                           e->a->kind == E_MONEY)
+                                        : is_literal(e) || e->kind == E_TIME;
+        if (!literal) {
+            error(c, D_TYPE, e->loc, "a test record's value is a literal (a number, an amount, "
+                  "text, true or false, a date or time)");
+            continue;
+        }
+        if (e->kind == E_TIME && check_expr(c, v->value).k == TY_ERROR)
+            continue;
+        if (!test_value_fits(e, f->type.k))
+            error(c, D_TYPE, e->loc, "`%s` is %s; give %s here, or text as the export would "
+                  "have it", v->field.name, type_name(f->type),
+                  f->type.k == TY_TIME ? "a date or time (2026-11-01T09:00:00)"
+                  : f->type.k == TY_BOOL ? "true or false"
+                  : f->type.k == TY_MONEY ? "an amount ($1,200.00)"
+                  : f->type.k == TY_TEXT ? "text in quotes" : "a number");
+    }
+}
+
+/* Quota lines compared as written, runs of spaces as one. */
+static bool same_words(const char *a, size_t na, const char *b)
+{
+    size_t i = 0;
+    for (;;) {
+        bool gap_a = false, gap_b = false;
+        while (i < na && isspace((unsigned char)a[i]))
+            i++, gap_a = true;
+        while (isspace((unsigned char)*b))
+            b++, gap_b = true;
+        if (i == na || !*b)
+            return i == na && !*b;
+        if (a[i] != *b || (gap_a != gap_b && i > 0))
+            return false;
+        i++;
+        b++;
+    }
+}
+
+static void check_quota_expect(checker *c, test_expect *x)
+{
+    policy *p = c->p;
+    int found = -1, matches = 0, index = 0;
+    const quota_line *line = NULL;
+    for (int i = 0; i < p->quotas.n; i++)
+        for (int l = 0; l < p->quotas.v[i]->lines.n; l++, index++) {
+            const quota_line *ql = &p->quotas.v[i]->lines.v[l];
+            size_t len;
+            const char *text = src_text(p->file, ql->loc, &len);
+            if (!same_words(text, len, x->quota.s))
+                continue;
+            if (x->team.name && strcmp(x->team.name, p->quotas.v[i]->team.name) != 0)
+                continue;
+            if (found < 0) {
+                found = index;
+                line = ql;
+            }
+            matches++;
+        }
+    x->quota_index = found;
+    if (found < 0) {
+        diag *d = error(c, D_UNDEFINED_NAME, x->quota.loc, "no quota line%s%s reads \"%s\"",
+                        x->team.name ? " of team " : "", x->team.name ? x->team.name : "",
+                        x->quota.s);
+        diag_suggest(d, "name a quota line as the policy writes it, as in "
+                     "`expect quota \"400 mql per month\" is met`");
+        return;
+    }
+    if (matches > 1)
+        error(c, D_DUPLICATE, x->quota.loc, "two teams have the quota \"%s\"; name the team: "
+              "`expect quota TEAM \"%s\" ...`", x->quota.s, x->quota.s);
+    if (x->kind == TX_QUOTA_STATUS) {
+        static const char *const words[] = {"met", "missed", "on track", "at risk", "no data"};
+        bool ok = false;
+        for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
+            ok |= strcmp(words[k], x->status.name) == 0;
+        if (!ok)
+            error(c, D_INVALID_VALUE, x->status.loc, "a quota is met, missed, on track, at risk "
+                  "or no data, not `%s`", x->status.name);
+        return;
+    }
+    /* A figure of the quota's own kind: a count, a rate in percent, a sum. */
+    bool rate = line->metric == QM_HANDOFF || line->metric == QM_CADENCE ||
+                line->metric == QM_CONVERSION || line->target_kind == QT_PERCENT;
+    bool money = line->metric == QM_SUM && line->target_kind == QT_MONEY;
+    const char *want = rate ? "a percentage (95%)" : money ? "an amount ($250,000)"
+                     : line->metric == QM_SUM ? "a number" : "a count";
+    bool fits = rate ? x->value_kind == QT_PERCENT
+              : money ? x->value_kind == QT_MONEY
+              : line->metric == QM_SUM ? x->value_kind == QT_COUNT || x->value_kind == QT_NUMBER
+              : x->value_kind == QT_COUNT;
+    if (!fits)
+        error(c, D_TYPE, x->value_loc, "quota \"%s\" measures %s; compare it with %s",
+              x->quota.s, rate ? "a rate" : money ? "money" : line->metric == QM_SUM ? "a sum"
+              : "a count", want);
+}
+
+static void check_tests(checker *c)
+{
+    policy *p = c->p;
+    if (p->test_as_of)
+        expect(c, p->test_as_of, TY_TIME, "the tests' as-of instant");
+    for (int i = 0; i < p->tests.n; i++) {
+        test_decl *t = p->tests.v[i];
+        const src_file *saved = c->f;
+        c->f = t->file;
+        for (int j = 0; j < i; j++)
+            if (strcmp(p->tests.v[j]->name.s, t->name.s) == 0 && p->tests.v[j]->file == t->file) {
+                diag *d = error(c, D_DUPLICATE, t->name.loc, "a test named \"%s\" is already "
+                                "in this file", t->name.s);
+                diag_note_at(d, p->tests.v[j]->name.loc, "first defined here");
+                break;
+            }
+        if (t->as_of) {
+            if (t->as_of->kind != E_TIME && t->as_of->kind != E_ERROR)
+                error(c, D_TYPE, t->as_of->loc, "a test's as-of instant is a date or time, "
+                      "as in `as of 2026-11-01T09:00:00`");
+            else
+                expect(c, t->as_of, TY_TIME, "a test's as-of instant");
+        } else if (!p->test_as_of) {
+            diag *d = error(c, D_MISSING, t->name.loc, "test \"%s\" has no as-of instant",
+                            t->name.s);
+            diag_suggest(d, "write `as of 2026-11-01T09:00:00` in the test, or `test as of "
+                         "...` once before the tests");
+        }
+        bool about_records = false;
+        for (int k = 0; k < t->records.n; k++)
+            check_test_record(c, &t->records.v[k]);
+        for (int k = 0; k < t->expects.n; k++) {
+            test_expect *x = &t->expects.v[k];
+            if (x->kind == TX_HOLDS) {
+                about_records = true;
+                check_in(c, CX_TEST, x->cond, TY_BOOL, "an expectation");
+            } else {
+                check_quota_expect(c, x);
+            }
+        }
+        if (about_records && !t->records.n)
+            error(c, D_MISSING, t->name.loc, "test \"%s\" expects something of a record but "
+                  "gives none; add `record field = value, ...`", t->name.s);
+        if (!t->expects.n)
+            warning(c, D_MISSING, t->name.loc, "test \"%s\" expects nothing", t->name.s);
+        c->f = saved;
+    }
+}
+
 static void check_lets(checker *c)
 {
     policy *p = c->p;
@@ -1959,6 +2144,7 @@ int check_policy(policy *p, arena *a, diag_set *d)
     check_quotas(&c);
     check_checkins(&c);
     check_outputs(&c);
+    check_tests(&c);
     check_lets(&c);
     return d->errors - before;
 }

@@ -28,8 +28,15 @@ sla_program *compile_source(const src_file *f, diag_set *d)
     check_policy(p, &a, d);
     sla_program *prog = NULL;
     if (d->errors == before)
-        prog = emit_program(p, d);
+        prog = compile_checked(p, f, d, NULL, 0);
     arena_free(&a);
+    return prog;
+}
+
+sla_program *compile_checked(const policy *p, const src_file *f, diag_set *d,
+                             emit_probe *probes, int n)
+{
+    sla_program *prog = emit_program_probes(p, d, probes, n);
     if (!prog)
         return NULL;
     char err[300];

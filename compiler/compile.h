@@ -12,4 +12,11 @@
  * there were errors. The program is verified and ready to run. */
 sla_program *compile_source(const src_file *f, diag_set *d);
 
+/* The same for a policy already parsed and checked without errors (f its
+ * file), with probes (emit.h; NULL and 0 for none). */
+struct policy;
+struct emit_probe;
+sla_program *compile_checked(const struct policy *p, const src_file *f, diag_set *d,
+                             struct emit_probe *probes, int n);
+
 #endif

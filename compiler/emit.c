@@ -77,6 +77,9 @@ typedef struct emitter {
     int32_t *out_regs;     /* by output column, until finish() renumbers them */
     int32_t *quota_regs;   /* by quota: at, den, num, likewise */
     int32_t report_regs[9];   /* sla_report_regs' registers in order, or -1 */
+    emit_probe *probes;
+    int nprobes;
+    int32_t *probe_regs;   /* by probe, until finish() renumbers them */
 } emitter;
 
 static void fail(emitter *E, src_loc loc, const char *fmt, ...)
@@ -1028,22 +1031,8 @@ static void emit_cadences(emitter *E)
 static const char *source_text(emitter *E, src_loc loc)
 {
     size_t len;
-    const char *line = src_line(E->p->file, loc.line, &len);
-    if (loc.end_line != loc.line)
-        return arena_strndup(E->a, line, len);
-    size_t a = 0, b;
-    for (int c = 1; c < loc.col && a < len; c++) {
-        a++;
-        while (a < len && ((unsigned char)line[a] & 0xC0) == 0x80)
-            a++;
-    }
-    b = a;
-    for (int c = loc.col; c < loc.end_col && b < len; c++) {
-        b++;
-        while (b < len && ((unsigned char)line[b] & 0xC0) == 0x80)
-            b++;
-    }
-    return arena_strndup(E->a, line + a, b - a);
+    const char *text = src_text(E->p->file, loc, &len);
+    return arena_strndup(E->a, text, len);
 }
 
 static void emit_recycles(emitter *E)
@@ -1293,6 +1282,44 @@ static void emit_quotas(emitter *E)
     memcpy(E->report_regs, parts, sizeof parts);
 }
 
+/* ---- probes ----------------------------------------------------------------------- */
+
+static void emit_probes(emitter *E)
+{
+    const policy *p = E->p;
+    if (!E->nprobes)
+        return;
+    E->probe_regs = arena_alloc(E->a, (size_t)E->nprobes * sizeof *E->probe_regs);
+    /* Lets again, in straight-line code: a let the rules computed on one
+     * path only must have its value here on all of them. */
+    for (int i = 0; i < p->lets.n; i++)
+        E->let_reg[i] = -1;
+    for (int i = 0; i < E->nprobes; i++) {
+        const emit_probe *pr = &E->probes[i];
+        int32_t r;
+        switch (pr->what) {
+        case PROBE_EXPR:
+            release(E);
+            E->line = (uint32_t)pr->e->loc.line;
+            need_lets(E, pr->e);
+            E->line = (uint32_t)pr->e->loc.line;
+            r = keep(E, expr_reg(E, pr->e));
+            break;
+        case PROBE_SCORE: r = E->score_reg[pr->index]; break;
+        case PROBE_STAGE: r = E->stage_reg; break;
+        case PROBE_CLASS: r = E->class_reg; break;
+        case PROBE_HANDOFF_IN: r = E->handoff_in[pr->index]; break;
+        case PROBE_HANDOFF_OUT: r = E->handoff_res[pr->index]; break;
+        case PROBE_CADENCE_IN: r = E->cadence_in[pr->index]; break;
+        case PROBE_CADENCE_OUT: r = E->cadence_res[pr->index]; break;
+        default: r = E->stage_reg; break;
+        }
+        E->probe_regs[i] = r;
+        E->probes[i].type = reg_type(E, r);
+    }
+    release(E);
+}
+
 /* ---- the program ----------------------------------------------------------------- */
 
 static uint32_t final_reg(const emitter *E, int32_t r)
@@ -1369,6 +1396,8 @@ static bool finish(emitter *E)
                    "one provisional register per report register");
     for (size_t i = 0; i < sizeof rr / sizeof rr[0]; i++)
         *rr[i] = E->report_regs[i] < 0 ? REG_NONE : (uint16_t)final_reg(E, E->report_regs[i]);
+    for (int i = 0; i < E->nprobes; i++)
+        E->probes[i].reg = final_reg(E, E->probe_regs[i]);
     prog->sets = E->sets.v;
     prog->nsets = (uint32_t)E->sets.n;
     return true;
@@ -1478,9 +1507,14 @@ static void describe(emitter *E)
 
 sla_program *emit_program(const policy *p, diag_set *d)
 {
+    return emit_program_probes(p, d, NULL, 0);
+}
+
+sla_program *emit_program_probes(const policy *p, diag_set *d, emit_probe *probes, int n)
+{
     arena *mem = xmalloc(sizeof *mem);
     arena_init(mem);
-    emitter E = {.p = p, .a = mem, .d = d};
+    emitter E = {.p = p, .a = mem, .d = d, .probes = probes, .nprobes = n};
     E.prog = arena_alloc(mem, sizeof *E.prog);
     char err[200];
     tz_zone *zone = tz_load(p->zone.s ? p->zone.s : "UTC", err, sizeof err);
@@ -1518,6 +1552,7 @@ sla_program *emit_program(const policy *p, diag_set *d)
     emit_recycles(&E);
     emit_outputs(&E);
     emit_quotas(&E);
+    emit_probes(&E);
     release(&E);
     emit(&E, OP_RET, 0, 0, 0);
 

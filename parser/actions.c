@@ -694,6 +694,110 @@ static void add_output(struct parse_ctx *pc, const char *header, src_loc loc, ex
     vec_push(pc->a, &pc->pol->outputs, c);
 }
 
+/* ---- tests -------------------------------------------------------------------- */
+
+static void begin_test(struct parse_ctx *pc, const char *name, src_loc nloc, src_loc loc)
+{
+    test_decl *t = arena_alloc(pc->a, sizeof *t);
+    t->name = (str_lit){name, nloc};
+    t->loc = span(loc, nloc);
+    t->file = pc->file;
+    vec_push(pc->a, &pc->pol->tests, t);
+    pc->test = t;
+}
+
+/* `as of TIME`: in a test, its instant; before the tests (`test as of`),
+ * the file's default. */
+static void test_as_of(struct parse_ctx *pc, const ident *as, const ident *of, expr *when,
+                       src_loc loc)
+{
+    expect_word(pc, as, "as");
+    expect_word(pc, of, "of");
+    bool in_test = pc->braces > 0 && pc->test;
+    expr **slot = in_test ? &pc->test->as_of : &pc->pol->test_as_of;
+    if (*slot) {
+        diag *d = diag_add(pc->diags, pc->file, SEV_ERROR, D_DUPLICATE, loc,
+                           "the as-of instant %s is already given",
+                           in_test ? "of this test" : "of this file's tests");
+        diag_note_at(d, (*slot)->loc, "first given here");
+        return;
+    }
+    *slot = when;
+}
+
+static void begin_test_record(struct parse_ctx *pc, src_loc loc)
+{
+    vec_push(pc->a, &pc->test->records, ((test_record){.loc = loc}));
+}
+
+static void add_test_value(struct parse_ctx *pc, const ident *field, expr *value, src_loc loc)
+{
+    test_record *r = &pc->test->records.v[pc->test->records.n - 1];
+    r->loc.end_line = loc.end_line;
+    r->loc.end_col = loc.end_col;
+    for (int i = 0; i < r->values.n; i++)
+        if (strcmp(r->values.v[i].field.name, field->name) == 0) {
+            diag *d = diag_add(pc->diags, pc->file, SEV_ERROR, D_DUPLICATE, field->loc,
+                               "`%s` is already given in this record", field->name);
+            diag_note_at(d, r->values.v[i].field.loc, "first given here");
+            return;
+        }
+    vec_push(pc->a, &r->values, ((test_value){.field = *field, .value = value}));
+}
+
+static void add_expect(struct parse_ctx *pc, expr *cond, src_loc loc)
+{
+    vec_push(pc->a, &pc->test->expects, ((test_expect){.loc = loc, .kind = TX_HOLDS,
+                                                       .cond = cond}));
+}
+
+static void begin_quota_expect(struct parse_ctx *pc, const ident *team, const char *text,
+                               src_loc tloc, src_loc loc)
+{
+    test_expect x = {.loc = loc, .kind = TX_QUOTA_STATUS, .quota = {text, tloc}};
+    if (team)
+        x.team = *team;
+    vec_push(pc->a, &pc->test->expects, x);
+    pc->expect = &pc->test->expects.v[pc->test->expects.n - 1];
+}
+
+static void quota_expect_last(struct parse_ctx *pc, const ident *last, const ident *period)
+{
+    expect_word(pc, last, "last");
+    expect_word(pc, period, "period");
+    pc->expect->last = true;
+}
+
+/* Checked against the report's words by the checker. */
+static void quota_expect_status(struct parse_ctx *pc, const ident *first, const ident *second,
+                                src_loc loc)
+{
+    pc->expect->kind = TX_QUOTA_STATUS;
+    pc->expect->status.loc = loc;
+    pc->expect->status.name = second ? arena_printf(pc->a, "%s %s", first->name, second->name)
+                                     : first->name;
+}
+
+static void quota_expect_value(struct parse_ctx *pc, quota_target_kind k, const char *text,
+                               src_loc loc)
+{
+    test_expect *x = pc->expect;
+    x->kind = TX_QUOTA_VALUE;
+    x->value_kind = k;
+    x->value_loc = loc;
+    num_status st = NUM_OK;
+    if (k == QT_COUNT)
+        st = num_parse_int(text, strlen(text), &x->value_int);
+    else if (k == QT_MONEY)
+        st = num_parse_money(text, strlen(text), true, &x->value_int);
+    else
+        x->value_num = strtod(text, NULL);
+    if (st != NUM_OK)
+        diag_add(pc->diags, pc->file, SEV_ERROR, D_INVALID_VALUE, loc, "%s%s is not a valid %s",
+                 k == QT_MONEY ? "$" : "", text,
+                 k == QT_MONEY ? "amount (at most 4 decimals)" : "number");
+}
+
 static void begin_hours(struct parse_ctx *pc, const ident *first, const ident *last)
 {
     hours_spec h = {.first_day = *first};

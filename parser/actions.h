@@ -48,6 +48,8 @@ struct parse_ctx {
     quota_decl *quota_decl;
     quota_line *quota;
     hours_spec *hours;
+    test_decl *test;
+    test_expect *expect;
     ident key;
 };
 
@@ -84,6 +86,19 @@ static void quota_begin(struct parse_ctx *pc, quota_target_kind k, const char *t
 static void quota_period(struct parse_ctx *pc, const ident *period, src_loc loc);
 static void add_checkin(struct parse_ctx *pc, const char *name, src_loc nloc, const char *day, src_loc dloc, const ident *weekday);
 static void begin_output(struct parse_ctx *pc, src_loc loc);
+static void begin_test(struct parse_ctx *pc, const char *name, src_loc nloc, src_loc loc);
+static void test_as_of(struct parse_ctx *pc, const ident *as, const ident *of, expr *when,
+                       src_loc loc);
+static void begin_test_record(struct parse_ctx *pc, src_loc loc);
+static void add_test_value(struct parse_ctx *pc, const ident *field, expr *value, src_loc loc);
+static void add_expect(struct parse_ctx *pc, expr *cond, src_loc loc);
+static void begin_quota_expect(struct parse_ctx *pc, const ident *team, const char *text,
+                               src_loc tloc, src_loc loc);
+static void quota_expect_last(struct parse_ctx *pc, const ident *last, const ident *period);
+static void quota_expect_status(struct parse_ctx *pc, const ident *first, const ident *second,
+                                src_loc loc);
+static void quota_expect_value(struct parse_ctx *pc, quota_target_kind k, const char *text,
+                               src_loc loc);
 static void add_output(struct parse_ctx *pc, const char *header, src_loc loc, expr *value);
 static void begin_hours(struct parse_ctx *pc, const ident *first, const ident *last);
 static void add_interval(struct parse_ctx *pc, const char *from, src_loc floc, const char *to, src_loc tloc, src_loc loc);

@@ -276,6 +276,52 @@ typedef struct hours_spec {
     VEC(hours_interval) intervals;
 } hours_spec;
 
+/* ---- policy tests (`sla test`) ------------------------------------------- */
+
+/* One value of a test record: `email = "jo@acme.com"`. */
+typedef struct test_value {
+    ident field;
+    expr *value;          /* a literal; checker: converted to the field's type */
+    /* checker: */
+    int slot;             /* the field's index */
+} test_value;
+
+typedef struct test_record {
+    src_loc loc;
+    VEC(test_value) values;
+} test_record;
+
+typedef enum {
+    TX_HOLDS,             /* expect EXPR: a condition over each record */
+    TX_QUOTA_STATUS,      /* expect quota ... is STATUS */
+    TX_QUOTA_VALUE,       /* expect quota ... = VALUE */
+} test_expect_kind;
+
+typedef struct test_expect {
+    src_loc loc;
+    test_expect_kind kind;
+    expr *cond;           /* TX_HOLDS */
+    ident team;           /* quota: name NULL when not given */
+    str_lit quota;        /* quota: the line as written, "400 mql per month" */
+    bool last;            /* quota: the last whole period, not the current one */
+    ident status;         /* TX_QUOTA_STATUS: "met", "on track", ... */
+    quota_target_kind value_kind;   /* TX_QUOTA_VALUE: a figure as a target is written */
+    int64_t value_int;    /* counts; money in 1/10000 */
+    double value_num;     /* percent and plain numbers */
+    src_loc value_loc;
+    /* checker: */
+    int quota_index;      /* among the program's quota lines, in order */
+} test_expect;
+
+typedef struct test_decl {
+    str_lit name;
+    src_loc loc;
+    const src_file *file;  /* the file it is written in */
+    expr *as_of;          /* a date or date-time literal, or NULL: the file's */
+    VEC(test_record) records;
+    VEC(test_expect) expects;
+} test_decl;
+
 typedef struct policy {
     const src_file *file;
     str_lit name;
@@ -304,6 +350,13 @@ typedef struct policy {
     VEC(output_col) outputs;
     bool has_output;
     src_loc output_loc;
+    /* Tests: written in the policy, or in a test file (which holds only
+     * tests, and may name its policy with `test policy "file.sla"`). */
+    VEC(test_decl *) tests;
+    str_lit test_policy;         /* `test policy "..."`; s NULL when absent */
+    expr *test_as_of;            /* `test as of ...`: the default for the file's tests */
+    /* A test file's statements that are not tests, for the error. */
+    VEC(src_loc) non_tests;
     int syntax_errors;
     /* Names in text that error recovery skipped: their definitions may be
      * there, so the checker does not call them undefined. */

@@ -79,10 +79,10 @@ struct parse_ctx;
 %token LBRACE RBRACE LPAREN RPAREN COMMA COLON SEMI PLUS MINUS STAR SLASH
 %token EQ NE LT LE GT GE QQ QUESTION NOTIN COMMENT
 %token <s> AND ANY AT BECAUSE BUSINESS CADENCE CHECKIN CHECKINS CLASSES CLOCK
-%token <s> CONTAINS COUNT DAY DAYS ELSE ENDS FALSE FORMAT FROM HANDOFF HOLIDAYS
+%token <s> CONTAINS COUNT DAY DAYS ELSE ENDS EXPECT FALSE FORMAT FROM HANDOFF HOLIDAYS
 %token <s> HOUR HOURS IF IGNORING IN IS LET MINUTE MINUTES MISSING NOT NOW OLDER
 %token <s> ON OR OTHERWISE OUTPUT OVER OWNS PER POLICY QUOTA RECORD RECYCLE
-%token <s> SCORE SET SINCE STAGES STARTS STOPS SUM TEAM THEN TIMEZONE TO TRUE
+%token <s> SCORE SET SINCE STAGES STARTS STOPS SUM TEAM TEST THEN TIMEZONE TO TRUE
 %token <s> UNSET UNTIL WEEK WEEKS WHEN WITH WITHIN
 
 %type <e> expr primary opt_when text_rhs
@@ -141,6 +141,9 @@ item
     | CHECKINS checkin_block_block
     | CHECKIN checkin
     | OUTPUT                            { begin_output(pc, @1); } outputs_block
+    | TEST STRING                       { begin_test(pc, $2, @2, @1); } test_block
+    | TEST POLICY STRING                { set_once(pc, &P->test_policy, $3, @3, "policy of the tests"); }
+    | TEST word word expr               { test_as_of(pc, &$2, &$3, $4, span(@1, @4)); }
     ;
 
 /* Items in a block stand one a line (or are separated by `;`); the last
@@ -180,6 +183,11 @@ outputs_block
     | LBRACE outputs output RBRACE
     ;
 
+test_block
+    : LBRACE test_items block_end
+    | LBRACE test_items test_item RBRACE
+    ;
+
 block_end
     : RBRACE
     | error RBRACE                      { yyerrok; recover(pc); }
@@ -199,6 +207,8 @@ name
     | SUM                               { $$ = (ident){$1, @1}; }
     | HANDOFF                           { $$ = (ident){$1, @1}; }
     | CADENCE                           { $$ = (ident){$1, @1}; }
+    | TEST                              { $$ = (ident){$1, @1}; }
+    | EXPECT                            { $$ = (ident){$1, @1}; }
     ;
 
 /* A plain word whose spelling the action checks (`hours`, `touches`). */
@@ -501,6 +511,49 @@ output
     : name                              { add_output(pc, $1.name, @1, mk_name(pc, &$1)); }
     | name EQ expr                      { add_output(pc, $1.name, @1, $3); }
     | STRING EQ expr                    { add_output(pc, $1, @1, $3); }
+    ;
+
+/* ---- tests ---------------------------------------------------------------- */
+
+test_items
+    : %empty
+    | test_items NL
+    | test_items test_item NL
+    | test_items error NL               { yyerrok; recover(pc); }
+    ;
+
+test_item
+    : word word expr                    { test_as_of(pc, &$1, &$2, $3, @$); }
+    | RECORD                            { begin_test_record(pc, @1); } test_values
+    | EXPECT expr                       { add_expect(pc, $2, @$); }
+    | EXPECT QUOTA STRING               { begin_quota_expect(pc, NULL, $3, @3, @$); } quota_expect
+    | EXPECT QUOTA name STRING          { begin_quota_expect(pc, &$3, $4, @4, @$); } quota_expect
+    ;
+
+test_values
+    : test_value
+    | test_values COMMA test_value
+    ;
+
+test_value
+    : name EQ expr                      { add_test_value(pc, &$1, $3, @$); }
+    ;
+
+/* A status is one of report's words: met, missed, on track, at risk, no data. */
+quota_expect
+    : quota_when IS name                { quota_expect_status(pc, &$3, NULL, @3); }
+    | quota_when IS ON word             { quota_expect_status(pc, &(ident){$3, @3}, &$4, span(@3, @4)); }
+    | quota_when IS AT word             { quota_expect_status(pc, &(ident){$3, @3}, &$4, span(@3, @4)); }
+    | quota_when IS word word           { quota_expect_status(pc, &$3, &$4, span(@3, @4)); }
+    | quota_when EQ INT                 { quota_expect_value(pc, QT_COUNT, $3, @3); }
+    | quota_when EQ NUMBER              { quota_expect_value(pc, QT_NUMBER, $3, @3); }
+    | quota_when EQ PERCENT             { quota_expect_value(pc, QT_PERCENT, $3, @3); }
+    | quota_when EQ MONEY               { quota_expect_value(pc, QT_MONEY, $3, @3); }
+    ;
+
+quota_when
+    : %empty
+    | word word                         { quota_expect_last(pc, &$1, &$2); }
     ;
 
 /* ---- expressions ------------------------------------------------------------ */
