@@ -150,22 +150,17 @@ static int parse_as_of(const char *s, const char *zone, int64_t *out)
         fprintf(stderr, "sla: --as-of %s: %s (write it as 2026-11-01T00:00:00Z)\n", s, why);
         return -1;
     }
-    int64_t local = civil_to_days(t.year, t.month, t.day) * 86400 + t.hour * 3600 +
-                    t.minute * 60 + t.second;
-    int64_t utc;
-    if (t.has_offset) {
-        utc = local - t.offset_seconds;
-    } else {
+    tz_zone *z = NULL;
+    if (!t.has_offset) {
         char err[200];
-        tz_zone *z = tz_load(zone, err, sizeof err);
+        z = tz_load(zone, err, sizeof err);
         if (!z) {
             fprintf(stderr, "sla: time zone \"%s\": %s\n", zone, err);
             return -1;
         }
-        utc = tz_local_to_utc(z, local);
-        tz_free(z);
     }
-    *out = utc * 1000000 + t.nanos / 1000;
+    *out = tz_civil_instant(z, &t);
+    tz_free(z);
     return 0;
 }
 

@@ -494,3 +494,11 @@ int64_t tz_local_day(const tz_zone *z, int64_t us)
     int64_t s = floor_div(us, 1000000);
     return floor_div(s + tz_offset_at(z, s), 86400);
 }
+
+int64_t tz_civil_instant(const tz_zone *z, const civil_time *t)
+{
+    int64_t local = civil_to_days(t->year, t->month, t->day) * 86400 + t->hour * 3600 +
+                    t->minute * 60 + t->second;
+    int64_t utc = t->has_offset ? local - t->offset_seconds : tz_local_to_utc(z, local);
+    return utc * 1000000 + t->nanos / 1000;
+}

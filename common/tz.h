@@ -36,6 +36,11 @@ int32_t tz_offset_at(const tz_zone *z, int64_t t);
  * forward night in New York is 07:30 UTC (03:30 EDT). */
 int64_t tz_local_to_utc(const tz_zone *z, int64_t local);
 
+/* A parsed date or time as an instant (microseconds): with its offset if
+ * it has one, else as local time in z. */
+struct civil_time;
+int64_t tz_civil_instant(const tz_zone *z, const struct civil_time *t);
+
 /* The local calendar day (days since 1970-01-01) of the UTC instant us,
  * in microseconds. */
 int64_t tz_local_day(const tz_zone *z, int64_t us);

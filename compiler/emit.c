@@ -281,10 +281,7 @@ static int32_t literal_time(emitter *E, const expr *e)
         fail(E, e->loc, "`%s` is not a valid date or time", e->str);
         return k_int(E, VT_TIME, 0);
     }
-    int64_t local = civil_to_days(t.year, t.month, t.day) * 86400 + t.hour * 3600 +
-                    t.minute * 60 + t.second;
-    int64_t utc = t.has_offset ? local - t.offset_seconds : tz_local_to_utc(E->zone, local);
-    return k_int(E, VT_TIME, utc * US_PER_SEC + t.nanos / 1000);
+    return k_int(E, VT_TIME, tz_civil_instant(E->zone, &t));
 }
 
 static int32_t literal_duration(emitter *E, const expr *e)
