@@ -21,6 +21,7 @@
 #include "../common/xalloc.h"
 #include "../compiler/compile.h"
 #include "../compiler/jit.h"
+#include "../compiler/policytest.h"
 #include "../common/outfile.h"
 #include "../runtime/diff.h"
 #include "../runtime/report.h"
@@ -50,6 +51,9 @@ static const char usage[] =
     "                                   INPUT: how records move between stages\n"
     "                                   and classes, hand-offs and quotas before\n"
     "                                   and after, the first records that moved\n"
+    "  test PATH... [OPTION]...         run the tests of policies: PATH is a policy\n"
+    "                                   (its own tests and NAME.test.sla beside it),\n"
+    "                                   a test file, or a directory of them\n"
     "  check POLICY...                  check policies (as slac --check)\n"
     "  cache clear                      remove the cached native code\n"
     "  cache dir                        print where native code is cached\n"
@@ -585,6 +589,78 @@ static int check(int argc, char **argv)
     return status;
 }
 
+static const char test_usage[] =
+    "Usage: sla test PATH... [OPTION]...\n"
+    "Run the tests written for policies (docs/testing.md). PATH is a policy (its\n"
+    "own tests, and those of NAME.test.sla beside it), a test file, or a\n"
+    "directory (every policy and test file in it).\n"
+    "\n"
+    "Options:\n"
+    "  -v, --verbose          a line for every test, not only the failures\n"
+    "      --coverage         list the stages, classes, score rules and\n"
+    "                         conditions no test exercised\n"
+    "      --min-coverage PCT fail when the tests cover less than PCT percent\n"
+    "      --junit FILE       also write the results as JUnit XML to FILE\n"
+    "  -h, --help             show this help\n"
+    "\n"
+    "Prints one line per failure (file:line, what was expected, what it was),\n"
+    "then `N passed, N failed`.\n"
+    "Exit status: 0 all passed; 1 a test failed, a file has errors, or coverage\n"
+    "is under --min-coverage; 2 a file could not be read, or no tests.\n";
+
+static int test_cmd(int argc, char **argv)
+{
+    ptest_options o = {.min_coverage = -1};
+    char **paths = xcalloc((size_t)argc + 1, sizeof *paths);
+    int n = 0, status = -1;
+    for (int i = 0; i < argc && status < 0; i++) {
+        const char *arg = argv[i];
+        if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+            fputs(test_usage, stdout);
+            status = 0;
+        } else if (!strcmp(arg, "-v") || !strcmp(arg, "--verbose")) {
+            o.verbose = true;
+        } else if (!strcmp(arg, "--coverage")) {
+            o.coverage = true;
+        } else if (!strcmp(arg, "--min-coverage") || !strcmp(arg, "--junit")) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "sla test: %s needs a value\nTry 'sla test --help'.\n", arg);
+                status = 2;
+                break;
+            }
+            const char *val = argv[++i];
+            if (!strcmp(arg, "--junit")) {
+                o.junit = val;
+                continue;
+            }
+            char *end;
+            size_t len = strlen(val);
+            double pct = strtod(val, &end);
+            if (end == val || (*end && strcmp(end, "%") != 0) || !(pct >= 0 && pct <= 100) ||
+                len > 20) {
+                fprintf(stderr, "sla test: --min-coverage %s: give a percentage from 0 to "
+                        "100\n", val);
+                status = 2;
+            }
+            o.min_coverage = pct;
+        } else if (arg[0] == '-' && arg[1]) {
+            fprintf(stderr, "sla test: unknown option '%s'\nTry 'sla test --help'.\n", arg);
+            status = 2;
+        } else {
+            paths[n++] = argv[i];
+        }
+    }
+    if (status < 0 && n == 0) {
+        fprintf(stderr, "sla test: name policies, test files or directories\n"
+                "Try 'sla test --help'.\n");
+        status = 2;
+    }
+    if (status < 0)
+        status = ptest_run(paths, n, &o, stdout, stderr);
+    free(paths);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -608,6 +684,8 @@ int main(int argc, char **argv)
         return diff_cmd(argc - 2, argv + 2);
     if (!strcmp(cmd, "cache"))
         return cache(argc - 2, argv + 2);
+    if (!strcmp(cmd, "test"))
+        return test_cmd(argc - 2, argv + 2);
     if (!strcmp(cmd, "check"))
         return check(argc - 2, argv + 2);
     fprintf(stderr, "sla: unknown command '%s'\nTry 'sla --help'.\n", cmd);
