@@ -107,6 +107,36 @@ static void add_test_file(runner *r, group *g, const char *path)
     vec_push(&r->a, &g->tests, arena_strdup(&r->a, path));
 }
 
+/* Drops `dir/..` and `./` from a relative path, in place, for messages:
+ * tests/x/../../examples/a.sla is examples/a.sla. */
+static void tidy_path(char *path)
+{
+    char *parts[256];
+    int n = 0;
+    bool absolute = path[0] == '/';
+    char *copy = xstrdup(path);
+    for (char *s = strtok(copy, "/"); s && n < 256; s = strtok(NULL, "/")) {
+        if (!strcmp(s, "."))
+            continue;
+        if (!strcmp(s, "..") && n > 0 && strcmp(parts[n - 1], "..") != 0)
+            n--;
+        else
+            parts[n++] = s;
+    }
+    char *out = path;
+    if (absolute)
+        *out++ = '/';
+    for (int i = 0; i < n; i++) {
+        size_t len = strlen(parts[i]);
+        memmove(out, parts[i], len);
+        out += len;
+        if (i + 1 < n)
+            *out++ = '/';
+    }
+    *out = '\0';
+    free(copy);
+}
+
 /* A test file's `test policy "..."` line, read before the file is parsed
  * for good: the path it names is relative to the test file. */
 static char *named_policy(runner *r, const char *test)
@@ -131,6 +161,7 @@ static char *named_policy(runner *r, const char *test)
                             ? arena_printf(&r->a, "%.*s", (int)(q2 - q - 1), q + 1)
                             : arena_printf(&r->a, "%.*s%.*s", (int)(slash - test + 1), test,
                                            (int)(q2 - q - 1), q + 1);
+                tidy_path(found);
             }
             break;
         }
@@ -859,7 +890,8 @@ static void run_group(runner *r, const group *g)
     }
     for (int i = 0; i < p->tests.n; i++)
         run_test(r, &pl, prog, &ses, p->tests.v[i], pl.expect_probe[i]);
-    report_coverage(r, &pl, p);
+    if (p->tests.n)
+        report_coverage(r, &pl, p);
     session_close(&ses);
     program_free(prog);
     diag_set_free(&d);

@@ -284,9 +284,10 @@ for dir in tests/score/cases/*/; do
     mapfile -t raw < <([ -s "$dir/args" ] && cat "$dir/args")
     left=$(find "$t" "$XDG_CACHE_HOME" -name '*.tmp*' 2>/dev/null | sed "s|$t|{tmp}|")
     [ -z "$left" ] || problem "temporary files left behind: $left"
-    # Status 3 is `sla report --fail-on` saying a quota is off: the report
-    # itself was written.
-    if [ "$status" -ne 0 ] && ! { [ "$status" -eq 3 ] && [ "${raw[0]:-}" = report ]; }; then
+    # Not failed runs: a report that fails a --fail-on gate (3) and a test
+    # run whose tests fail (1), which write their report all the same.
+    if [ "$status" -ne 0 ] && ! { [ "$status" -eq 3 ] && [ "${raw[0]:-}" = report ]; } &&
+       ! { [ "$status" -eq 1 ] && [ "${raw[0]:-}" = test ]; }; then
         for f in output rejects; do
             target=$t/out
             [ $f = rejects ] && target=$t/rejects
