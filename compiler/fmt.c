@@ -492,8 +492,8 @@ int fmt_format(const char *text, size_t len, buf *out)
                 if (bracket)
                     indent = st.stack[st.depth - 1].col +
                              !(first == TK_RPAREN || first == TK_RBRACE);
-                else if (hang[0] >= 0)
-                    indent = hang[0];
+                else if (hang[0] >= 0 && item_kind != TK_RECORD)
+                    indent = hang[0];   /* a test's record lines up its fields instead */
                 else if (lexer_starts_continuation(first) || hang[1] < 0)
                     indent = item_indent + 2;   /* `when`, `since`, `because` under the head */
                 else

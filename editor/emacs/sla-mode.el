@@ -47,7 +47,7 @@
 (defconst sla-declaration-keywords
   '("policy" "timezone" "business" "holidays" "missing" "format"
     "record" "let" "score" "stages" "classes" "team" "handoff"
-    "cadence" "recycle" "quota" "checkins" "checkin" "output")
+    "cadence" "recycle" "quota" "checkins" "checkin" "output" "test" "expect")
   "Words that start a statement or a block.")
 
 (defconst sla-keywords

@@ -20,6 +20,7 @@ syn iskeyword @,48-57,_
 syn keyword slaDeclaration policy timezone business holidays missing format
 syn keyword slaDeclaration record let score stages classes team handoff
 syn keyword slaDeclaration cadence recycle quota checkins checkin output
+syn keyword slaDeclaration test expect
 
 " Words inside statements.
 syn keyword slaKeyword owns to until clock at stops within since when
