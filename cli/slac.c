@@ -21,6 +21,7 @@
 #include "../compiler/compile.h"
 #include "../compiler/fmt.h"
 #include "../compiler/jit.h"
+#include "../compiler/policytest.h"
 #include "../compiler/slab.h"
 #include "../parser/parse.h"
 #include "../runtime/vm.h"
@@ -71,6 +72,7 @@ typedef struct input {
     char *data;
     size_t len;
     src_file file;
+    src_file *tested;         /* a test file's policy, checked with it */
 } input;
 
 static int load(input *in)
@@ -104,6 +106,10 @@ static void check_one(input *in, arena *a, diag_set *d)
     text += bom;
     len -= bom;
     src_file_init(&in->file, name, text, len);
+    if (ptest_is_test_file(name)) {
+        in->tested = ptest_check_file(&in->file, a, d);
+        return;
+    }
     policy *p = parse_policy(&in->file, a, d);
     check_policy(p, a, d);
 }
@@ -450,6 +456,10 @@ int main(int argc, char **argv)
         free(inputs[i].data);
         if (inputs[i].file.line_start)
             src_file_free(&inputs[i].file);
+        if (inputs[i].tested) {
+            src_file_free(inputs[i].tested);
+            free(inputs[i].tested);
+        }
     }
     free(inputs);
     return status;

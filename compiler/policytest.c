@@ -139,7 +139,7 @@ static void tidy_path(char *path)
 
 /* A test file's `test policy "..."` line, read before the file is parsed
  * for good: the path it names is relative to the test file. */
-static char *named_policy(runner *r, const char *test)
+static char *named_policy(arena *a, const char *test)
 {
     char *text;
     size_t len;
@@ -158,8 +158,8 @@ static char *named_policy(runner *r, const char *test)
             if (q2) {
                 const char *slash = strrchr(test, '/');
                 found = q[1] == '/' || !slash
-                            ? arena_printf(&r->a, "%.*s", (int)(q2 - q - 1), q + 1)
-                            : arena_printf(&r->a, "%.*s%.*s", (int)(slash - test + 1), test,
+                            ? arena_printf(a, "%.*s", (int)(q2 - q - 1), q + 1)
+                            : arena_printf(a, "%.*s%.*s", (int)(slash - test + 1), test,
                                            (int)(q2 - q - 1), q + 1);
                 tidy_path(found);
             }
@@ -203,7 +203,7 @@ static int gather_path(runner *r, const char *path)
         return status;
     }
     if (ends_with(path, ".test.sla")) {
-        char *owner = named_policy(r, path);
+        char *owner = named_policy(&r->a, path);
         if (!owner)
             owner = policy_of(&r->a, path);
         add_test_file(r, group_for(r, owner), path);
@@ -213,7 +213,7 @@ static int gather_path(runner *r, const char *path)
     g->own = true;
     char *beside = arena_printf(&r->a, "%.*s.test.sla", (int)(strlen(path) - 4), path);
     if (ends_with(path, ".sla") && is_file(beside)) {
-        char *named = named_policy(r, beside);
+        char *named = named_policy(&r->a, beside);
         if (!named || same_file(named, path))
             add_test_file(r, g, beside);
     }
@@ -277,6 +277,23 @@ static void take_tests(arena *a, policy *into, const policy *from)
         if (into != from)
             vec_push(a, &into->tests, t);
     }
+}
+
+/* Adds test file t's tests to p, the policy at path, with what is wrong
+ * with the file as a test file. */
+static void adopt(arena *a, diag_set *d, policy *p, policy *t, const char *path)
+{
+    src_loc where;
+    if (!only_tests(t, &where)) {
+        diag *e = diag_add(d, t->file, SEV_ERROR, D_SYNTAX, where, "a test file holds only "
+                           "tests; this belongs in the policy, %s", path);
+        diag_suggest(e, "move it to the policy, or test a policy of its own with "
+                     "`test policy \"file.sla\"`");
+    }
+    if (!t->tests.n)
+        diag_add(d, t->file, SEV_WARNING, D_MISSING, (src_loc){1, 1, 1, 2},
+                 "this test file holds no tests");
+    take_tests(a, p, t);
 }
 
 /* Prints d's errors, and its warnings about tests (a policy's own
@@ -830,18 +847,7 @@ static void run_group(runner *r, const group *g)
             r->status = 2;
             continue;
         }
-        policy *t = parse_policy(tf, &r->a, &d);
-        src_loc where;
-        if (!only_tests(t, &where)) {
-            diag *e = diag_add(&d, tf, SEV_ERROR, D_SYNTAX, where, "a test file holds only "
-                               "tests; this belongs in the policy, %s", g->policy);
-            diag_suggest(e, "move it to the policy, or test a policy of its own with "
-                         "`test policy \"file.sla\"`");
-        }
-        if (!t->tests.n)
-            diag_add(&d, tf, SEV_WARNING, D_MISSING, (src_loc){1, 1, 1, 2},
-                     "this test file holds no tests");
-        take_tests(&r->a, p, t);
+        adopt(&r->a, &d, p, parse_policy(tf, &r->a, &d), g->policy);
     }
     check_policy(p, &r->a, &d);
     diag_sort(&d);
@@ -909,6 +915,54 @@ static int write_junit(runner *r)
     buf_put(&f.b, r->suites.data, r->suites.len);
     buf_puts(&f.b, "</testsuites>\n");
     return out_close(&f, true) < 0 ? 2 : 0;
+}
+
+bool ptest_is_test_file(const char *path)
+{
+    return ends_with(path, ".test.sla");
+}
+
+src_file *ptest_check_file(const src_file *f, arena *a, diag_set *d)
+{
+    policy *t = parse_policy(f, a, d);
+    char *path;
+    if (t->test_policy.s) {
+        const char *slash = strrchr(f->name, '/');
+        path = t->test_policy.s[0] == '/' || !slash
+                   ? arena_strdup(a, t->test_policy.s)
+                   : arena_printf(a, "%.*s%s", (int)(slash - f->name + 1), f->name,
+                                  t->test_policy.s);
+        tidy_path(path);
+    } else {
+        path = policy_of(a, f->name);
+    }
+    src_loc at = t->test_policy.s ? t->test_policy.loc : (src_loc){1, 1, 1, 2};
+    char *text = NULL;
+    size_t len = 0;
+    FILE *in = is_file(path) ? fopen(path, "rb") : NULL;
+    if (in) {
+        fclose(in);
+        if (read_whole_file("slac", path, &text, &len) < 0)
+            text = NULL;
+    }
+    if (!text) {
+        diag *e = diag_add(d, f, SEV_ERROR, D_MISSING, at, "cannot read %s, the policy these "
+                           "tests are for", path);
+        if (!t->test_policy.s)
+            diag_suggest(e, "name it with `test policy \"file.sla\"`");
+        return NULL;
+    }
+    src_file *pf = xmalloc(sizeof *pf);
+    char *kept = arena_alloc(a, len + 1);
+    memcpy(kept, text, len);
+    kept[len] = '\0';
+    free(text);
+    src_file_init(pf, path, kept, len);
+    policy *p = parse_policy(pf, a, d);
+    p->tests.n = 0;   /* the policy's own tests are checked with it */
+    adopt(a, d, p, t, path);
+    check_policy(p, a, d);
+    return pf;
 }
 
 int ptest_run(char *const *paths, int n, const ptest_options *o, FILE *out, FILE *err)

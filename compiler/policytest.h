@@ -18,6 +18,9 @@
 #ifndef SLA_POLICYTEST_H
 #define SLA_POLICYTEST_H
 
+#include "../common/arena.h"
+#include "../common/diag.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -35,5 +38,13 @@ typedef struct ptest_options {
  * errors or coverage fell short, 2 a file could not be read or there was
  * nothing to test. */
 int ptest_run(char *const *paths, int n, const ptest_options *o, FILE *out, FILE *err);
+
+/* For slac --check: whether path names a test file (NAME.test.sla), and
+ * f's tests checked in the scope of the policy they are for, found as
+ * `sla test` finds it, with the diagnostics of both in d. Returns the
+ * policy's file (the caller frees it with src_file_free and free, after
+ * d) or NULL when it cannot be read (that is in d too). */
+bool ptest_is_test_file(const char *path);
+src_file *ptest_check_file(const src_file *f, arena *a, diag_set *d);
 
 #endif
