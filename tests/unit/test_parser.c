@@ -1115,6 +1115,82 @@ static void depth_error_once_per_statement(void **state)
     assert_int_equal(ps->d.v[2].loc.line, 3);
 }
 
+/* ---- tests ---------------------------------------------------------------------- */
+
+static void test_blocks(void **state)
+{
+    parsed *ps = *state;
+    policy *p = parse_str(ps,
+        "test policy \"inbound.sla\"\n"
+        "test as of 2026-11-01T09:00:00\n"
+        "test \"one\" {\n"
+        "  as of 2026-11-02\n"
+        "  record email = \"a@b.com\", score_in = -5,\n"
+        "         amount = $1,200.50\n"
+        "  record won = true\n"
+        "  expect stage is mql and not recycled\n"
+        "  expect quota sales \"95% handoff met per month\" last period is at risk\n"
+        "  expect quota \"400 mql per month\" is no data\n"
+        "  expect quota \"400 mql per month\" = 18\n"
+        "  expect quota \"$1 sum x per year\" = $212,000\n"
+        "  expect quota \"30% a to b per month\" is on track\n"
+        "}\n"
+        "test \"two\" { expect quota \"x\" = 56.25% }\n");
+    assert_ndiags(&ps->d, 0);
+    assert_string_equal(p->test_policy.s, "inbound.sla");
+    assert_non_null(p->test_as_of);
+    assert_int_equal(p->tests.n, 2);
+    const test_decl *t = p->tests.v[0];
+    assert_string_equal(t->name.s, "one");
+    assert_int_equal(t->loc.line, 3);
+    assert_string_equal(t->as_of->str, "2026-11-02");
+    assert_int_equal(t->records.n, 2);
+    assert_int_equal(t->records.v[0].values.n, 3);
+    assert_string_equal(t->records.v[0].values.v[1].field.name, "score_in");
+    assert_expr(t->records.v[0].values.v[1].value, "-5");
+    assert_int_equal(t->records.v[0].values.v[2].value->ival, 12005000);
+    assert_int_equal(t->records.v[1].loc.line, 7);
+    assert_int_equal(t->expects.n, 6);
+    assert_expr(t->expects.v[0].cond, "(and (is stage mql) (not recycled))");
+    const test_expect *x = &t->expects.v[1];
+    assert_int_equal(x->kind, TX_QUOTA_STATUS);
+    assert_string_equal(x->team.name, "sales");
+    assert_true(x->last);
+    assert_string_equal(x->status.name, "at risk");
+    assert_string_equal(t->expects.v[2].status.name, "no data");
+    assert_null(t->expects.v[2].team.name);
+    assert_false(t->expects.v[2].last);
+    assert_int_equal(t->expects.v[3].kind, TX_QUOTA_VALUE);
+    assert_int_equal(t->expects.v[3].value_kind, QT_COUNT);
+    assert_int_equal(t->expects.v[3].value_int, 18);
+    assert_int_equal(t->expects.v[4].value_kind, QT_MONEY);
+    assert_int_equal(t->expects.v[4].value_int, INT64_C(2120000000));
+    assert_string_equal(t->expects.v[5].status.name, "on track");
+    const test_expect *y = &p->tests.v[1]->expects.v[0];
+    assert_int_equal(y->value_kind, QT_PERCENT);
+    assert_true(y->value_num > 56.2499 && y->value_num < 56.2501);
+}
+
+static void test_block_mistakes(void **state)
+{
+    parsed *ps = *state;
+    policy *p = parse_str(ps,
+        "test \"a\" {\n"
+        "  as off 2026-11-02\n"
+        "  record email = \"x\", email = \"y\"\n"
+        "  expect quota \"x\" last month is met\n"
+        "  expect stage is mql\n"
+        "}\n"
+        "let test = 1\n");
+    assert_ndiags(&ps->d, 3);
+    assert_int_equal(ps->d.v[0].loc.line, 2);
+    assert_int_equal(ps->d.v[1].loc.line, 3);
+    assert_int_equal(ps->d.v[2].loc.line, 4);
+    assert_int_equal(p->tests.n, 1);
+    assert_int_equal(p->tests.v[0]->expects.n, 2);
+    assert_int_equal(p->lets.n, 1);   /* `test` is a name where it is not a keyword */
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, parsed_setup, parsed_teardown)
@@ -1145,6 +1221,8 @@ int main(void)
         T(very_deep_parentheses),
         T(very_long_sum),
         T(depth_error_once_per_statement),
+        T(test_blocks),
+        T(test_block_mistakes),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
