@@ -113,3 +113,21 @@ int buf_write(const buf *b, FILE *f)
         return -1;
     return 0;
 }
+
+void buf_xml_text(buf *b, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        switch (s[i]) {
+        case '&': buf_puts(b, "&amp;"); break;
+        case '<': buf_puts(b, "&lt;"); break;
+        case '>': buf_puts(b, "&gt;"); break;
+        case '"': buf_puts(b, "&quot;"); break;
+        case '\'': buf_puts(b, "&#39;"); break;
+        default:
+            if ((unsigned char)s[i] < 0x20 && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+                buf_putc(b, '?');
+            else
+                buf_putc(b, s[i]);
+        }
+    }
+}

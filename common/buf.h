@@ -26,6 +26,9 @@ void buf_printf(buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* A JSON string literal, quotes included. */
 void buf_json_string(buf *b, const char *s);
+/* s[0..n) as XML or HTML text, fit for an attribute value too: & < > " '
+ * as entities, control characters other than tab and line ends as `?`. */
+void buf_xml_text(buf *b, const char *s, size_t n);
 /* Writes the whole buffer; returns 0 or -1 with errno set. */
 int buf_write(const buf *b, FILE *f);
 

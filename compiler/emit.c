@@ -301,6 +301,7 @@ static int32_t literal_duration(emitter *E, const expr *e)
 /* ---- expressions ---------------------------------------------------------------- */
 
 static int32_t expr_reg(emitter *E, const expr *e);
+static int32_t keep(emitter *E, int32_t r);
 static void cond_false(emitter *E, const expr *e, int label);
 static void cond_true(emitter *E, const expr *e, int label);
 
@@ -840,8 +841,18 @@ static void emit_stages(emitter *E)
         const stage_decl *s = p->stages.v[i];
         rule(E, s->name.loc, s->when, NULL);
         int skip = new_label(E);
-        if (s->when)
+        int probe = -1;
+        for (int k = 0; s->when && k < E->nprobes; k++)
+            if (E->probes[k].what == PROBE_STAGE_WHEN && E->probes[k].index == i)
+                probe = k;
+        if (probe >= 0) {
+            /* Its value kept for a tool, then the same test. */
+            int32_t r = keep(E, expr_reg(E, s->when));
+            E->probe_regs[probe] = r;
+            jump(E, OP_JMPF, r, skip);
+        } else if (s->when) {
             cond_false(E, s->when, skip);
+        }
         emit(E, OP_MOVE, E->stage_reg, k_int(E, VT_STAGE, i), 0);
         place(E, skip);
     }
@@ -1286,7 +1297,6 @@ static void emit_probes(emitter *E)
     const policy *p = E->p;
     if (!E->nprobes)
         return;
-    E->probe_regs = arena_alloc(E->a, (size_t)E->nprobes * sizeof *E->probe_regs);
     /* Lets again, in straight-line code: a let the rules computed on one
      * path only must have its value here on all of them. */
     for (int i = 0; i < p->lets.n; i++)
@@ -1309,6 +1319,10 @@ static void emit_probes(emitter *E)
         case PROBE_HANDOFF_OUT: r = E->handoff_res[pr->index]; break;
         case PROBE_CADENCE_IN: r = E->cadence_in[pr->index]; break;
         case PROBE_CADENCE_OUT: r = E->cadence_res[pr->index]; break;
+        case PROBE_STAGE_WHEN:
+            /* Kept by emit_stages; a stage without a condition always holds. */
+            r = E->probe_regs[i] >= 0 ? E->probe_regs[i] : k_int(E, VT_BOOL, 1);
+            break;
         default: r = E->stage_reg; break;
         }
         E->probe_regs[i] = r;
@@ -1512,6 +1526,9 @@ sla_program *emit_program_probes(const policy *p, diag_set *d, emit_probe *probe
     arena *mem = xmalloc(sizeof *mem);
     arena_init(mem);
     emitter E = {.p = p, .a = mem, .d = d, .probes = probes, .nprobes = n};
+    E.probe_regs = arena_alloc(mem, ((size_t)n + 1) * sizeof *E.probe_regs);
+    for (int i = 0; i < n; i++)
+        E.probe_regs[i] = -1;
     E.prog = arena_alloc(mem, sizeof *E.prog);
     char err[200];
     tz_zone *zone = tz_load(p->zone.s ? p->zone.s : "UTC", err, sizeof err);

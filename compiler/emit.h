@@ -27,6 +27,8 @@ typedef enum {
     PROBE_HANDOFF_OUT,   /* index: the first of its three results */
     PROBE_CADENCE_IN,    /* index: the first of a cadence's six inputs (OP_CADENCE) */
     PROBE_CADENCE_OUT,   /* index: the first of its three results */
+    PROBE_STAGE_WHEN,    /* index: stage's condition, as the stage chain saw it, where a
+                            stage's name means "reached so far" */
 } probe_what;
 
 typedef struct emit_probe {

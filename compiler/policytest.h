@@ -27,7 +27,7 @@
 typedef struct ptest_options {
     bool verbose;            /* a line for every test, passed or not */
     bool coverage;           /* list what no test exercised */
-    double min_coverage;     /* percent; below it the run fails (< 0: no gate) */
+    double min_coverage;     /* percent, for each policy; below it the run fails (< 0: none) */
     const char *junit;       /* write a JUnit XML report here, or NULL */
 } ptest_options;
 

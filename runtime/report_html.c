@@ -31,16 +31,7 @@ typedef struct html {
 
 static void esc_n(buf *out, const char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        switch (s[i]) {
-        case '&': buf_puts(out, "&amp;"); break;
-        case '<': buf_puts(out, "&lt;"); break;
-        case '>': buf_puts(out, "&gt;"); break;
-        case '"': buf_puts(out, "&quot;"); break;
-        case '\'': buf_puts(out, "&#39;"); break;
-        default: buf_putc(out, s[i]); break;
-        }
-    }
+    buf_xml_text(out, s, n);
 }
 
 static void html_escape(buf *out, const char *s)
