@@ -20,6 +20,7 @@
 #include "../common/tz.h"
 #include "../common/xalloc.h"
 #include "../compiler/compile.h"
+#include "../compiler/explain.h"
 #include "../compiler/jit.h"
 #include "../common/outfile.h"
 #include "../runtime/diff.h"
@@ -249,22 +250,30 @@ typedef struct run_args {
     const char *policy, *input;
     const char *new_policy;   /* diff: the second policy; policy is the old one */
     const char *output, *format, *as_of, *rejects, *fail_on, *color;
+    const char *id, *row;     /* explain: which record */
     bool quiet;
     eval_mode mode;
     jit_options jit;
 } run_args;
 
+/* The commands an option belongs to. */
+enum { C_SCORE = 1, C_REPORT = 2, C_DIFF = 4, C_EXPLAIN = 8, C_RUNS = C_SCORE | C_REPORT | C_DIFF };
+
 /* Reads argv into a. Returns -1 to go on, or the exit status to end with
- * (0 after --help). report_only: the options only `sla report` takes. */
-static int read_run_args(int argc, char **argv, bool report_only, run_args *a)
+ * (0 after --help). Each command takes its own options (a->cmd says which). */
+static int read_run_args(int argc, char **argv, run_args *a)
 {
-    struct { const char *name, *alias; const char **to; bool report; } opts[] = {
-        {"--output", "-o", &a->output, false},
-        {"--format", NULL, &a->format, false},
-        {"--as-of", NULL, &a->as_of, false},
-        {"--rejects", NULL, &a->rejects, false},
-        {"--fail-on", NULL, &a->fail_on, true},
-        {"--color", NULL, &a->color, true},
+    unsigned cmd = !strcmp(a->cmd, "score") ? C_SCORE : !strcmp(a->cmd, "report") ? C_REPORT
+                 : !strcmp(a->cmd, "diff") ? C_DIFF : C_EXPLAIN;
+    struct { const char *name, *alias; const char **to; unsigned cmds; } opts[] = {
+        {"--output", "-o", &a->output, C_RUNS | C_EXPLAIN},
+        {"--format", NULL, &a->format, C_RUNS | C_EXPLAIN},
+        {"--as-of", NULL, &a->as_of, C_RUNS | C_EXPLAIN},
+        {"--rejects", NULL, &a->rejects, C_RUNS},
+        {"--fail-on", NULL, &a->fail_on, C_REPORT},
+        {"--color", NULL, &a->color, C_REPORT},
+        {"--id", NULL, &a->id, C_EXPLAIN},
+        {"--row", NULL, &a->row, C_EXPLAIN},
     };
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i];
@@ -273,19 +282,19 @@ static int read_run_args(int argc, char **argv, bool report_only, run_args *a)
             fputs(usage, stdout);
             return 0;
         }
-        if (!strcmp(arg, "-q") || !strcmp(arg, "--quiet")) {
+        if ((!strcmp(arg, "-q") || !strcmp(arg, "--quiet")) && (cmd & C_RUNS)) {
             a->quiet = true;
             continue;
         }
-        if (!strcmp(arg, "--jit") || !strcmp(arg, "--no-jit")) {
+        if ((!strcmp(arg, "--jit") || !strcmp(arg, "--no-jit")) && (cmd & C_RUNS)) {
             a->mode = arg[2] == 'j' ? EVAL_JIT : EVAL_INTERPRET;
             continue;
         }
-        if (!strcmp(arg, "--no-cache")) {
+        if (!strcmp(arg, "--no-cache") && (cmd & C_RUNS)) {
             a->jit.cache = false;
             continue;
         }
-        if (!strcmp(arg, "-v") || !strcmp(arg, "--verbose")) {
+        if ((!strcmp(arg, "-v") || !strcmp(arg, "--verbose")) && (cmd & C_RUNS)) {
             a->jit.verbose = true;
             continue;
         }
@@ -293,7 +302,7 @@ static int read_run_args(int argc, char **argv, bool report_only, run_args *a)
         for (size_t k = 0; k < sizeof opts / sizeof opts[0] && !known; k++) {
             if (strcmp(arg, opts[k].name) && !(opts[k].alias && !strcmp(arg, opts[k].alias)))
                 continue;
-            if (opts[k].report && !report_only)
+            if (!(opts[k].cmds & cmd))
                 break;
             if (!next || (next[0] == '-' && next[1] == '-')) {
                 fprintf(stderr, "sla %s: %s needs a value\nTry 'sla --help'.\n", a->cmd, arg);
@@ -377,7 +386,7 @@ static void summary(const run_args *a, const score_stats *st)
 static int score(int argc, char **argv)
 {
     run_args a = {.cmd = "score", .jit = {.cache = true}};
-    int status = read_run_args(argc, argv, false, &a);
+    int status = read_run_args(argc, argv, &a);
     if (status >= 0)
         return status;
     score_options o = {.input = a.input, .output = a.output, .rejects = a.rejects};
@@ -403,7 +412,7 @@ static int score(int argc, char **argv)
 static int report_cmd(int argc, char **argv)
 {
     run_args a = {.cmd = "report", .jit = {.cache = true}};
-    int status = read_run_args(argc, argv, true, &a);
+    int status = read_run_args(argc, argv, &a);
     if (status >= 0)
         return status;
     static const char *const formats[] = {"text", "md", "json", "html"};
@@ -478,7 +487,7 @@ done:
 static int diff_cmd(int argc, char **argv)
 {
     run_args a = {.cmd = "diff", .jit = {.cache = true}};
-    int status = read_run_args(argc, argv, false, &a);
+    int status = read_run_args(argc, argv, &a);
     if (status >= 0)
         return status;
     diff_format format = DF_TEXT;
@@ -555,6 +564,88 @@ done:
     return status;
 }
 
+static int explain_cmd(int argc, char **argv)
+{
+    run_args a = {.cmd = "explain"};
+    int status = read_run_args(argc, argv, &a);
+    if (status >= 0)
+        return status;
+    explain_options o = {.input = a.input};
+    if (!a.format || !strcmp(a.format, "text")) {
+        o.format = EXPLAIN_TEXT;
+    } else if (!strcmp(a.format, "json")) {
+        o.format = EXPLAIN_JSON;
+    } else {
+        fprintf(stderr, "sla explain: unknown format '%s': use text or json\n", a.format);
+        return 2;
+    }
+    if (!a.id == !a.row) {
+        fprintf(stderr, "sla explain: name one record: --row N (the Nth data row) or --id ID "
+                        "(the first field's value)\nTry 'sla --help'.\n");
+        return 2;
+    }
+    if (a.row) {
+        char *end;
+        errno = 0;
+        long long n = strtoll(a.row, &end, 10);
+        if (errno || end == a.row || *end || n < 1) {
+            fprintf(stderr, "sla explain: --row takes a row number from 1 (the first data row "
+                            "after the header), not '%s'\n", a.row);
+            return 2;
+        }
+        o.row = n;
+    }
+    o.id = a.id;
+
+    char *data;
+    size_t len;
+    if (read_whole_file("sla", a.policy, &data, &len) < 0)
+        return 2;
+    if (len >= SLAB_MAGIC_SIZE && memcmp(data, SLAB_MAGIC, SLAB_MAGIC_SIZE) == 0) {
+        fprintf(stderr, "sla explain: %s is a compiled policy: explain needs its source (.sla), "
+                        "whose lines it shows\n", a.policy);
+        free(data);
+        return 2;
+    }
+    src_file f;
+    size_t bom = utf8_bom(data, len);
+    src_file_init(&f, a.policy, data + bom, len - bom);
+    diag_set d;
+    diag_set_init(&d);
+    explainer *x = explain_open(&f, &d);
+    diag_sort(&d);
+    diag_render_text(&d, stderr, isatty(STDERR_FILENO) && !getenv("NO_COLOR"));
+    diag_set_free(&d);
+    if (!x) {
+        status = 1;
+        goto done;
+    }
+    if (a.as_of ? parse_as_of(a.as_of, explain_zone(x), &o.as_of) < 0 : now_us(&o.as_of) < 0) {
+        status = 2;
+        goto done;
+    }
+    out_file out;
+    buf text;
+    buf_init(&text);
+    status = explain_record(x, &o, &text);
+    if (status == 0) {
+        if (out_open(&out, a.output, "sla") < 0) {
+            status = 2;
+        } else {
+            buf_put(&out.b, text.data, text.len);
+            if (out_close(&out, true) != 0)
+                status = 2;
+        }
+    }
+    buf_free(&text);
+
+done:
+    explain_close(x);
+    src_file_free(&f);
+    free(data);
+    return status;
+}
+
 static void print_diagnostic(const sla_diagnostic *d, void *user)
 {
     static const char *const words[] = {"error", "warning", "note"};
@@ -611,6 +702,8 @@ int main(int argc, char **argv)
         return report_cmd(argc - 2, argv + 2);
     if (!strcmp(cmd, "diff"))
         return diff_cmd(argc - 2, argv + 2);
+    if (!strcmp(cmd, "explain"))
+        return explain_cmd(argc - 2, argv + 2);
     if (!strcmp(cmd, "cache"))
         return cache(argc - 2, argv + 2);
     if (!strcmp(cmd, "check"))
