@@ -429,9 +429,25 @@ static const char *loc_text(const ex *c, src_loc loc)
     return r;
 }
 
+/* An expression's text, without parentheses around the whole of it. */
 static const char *text_of(const ex *c, const expr *e)
 {
-    return loc_text(c, e->loc);
+    const char *s = loc_text(c, e->loc);
+    size_t n = strlen(s);
+    while (n >= 2 && s[0] == '(' && s[n - 1] == ')') {
+        int depth = 0;
+        size_t i;
+        for (i = 0; i < n; i++) {
+            depth += s[i] == '(' ? 1 : s[i] == ')' ? -1 : 0;
+            if (depth == 0)
+                break;
+        }
+        if (i != n - 1)
+            break;
+        s++;
+        n -= 2;
+    }
+    return arena_strndup(&c->x->a, s, n);
 }
 
 static size_t width(const char *s)
