@@ -1,6 +1,6 @@
 /*
  * sla.c - the runtime's command line: `sla score`, `sla report`, `sla diff`,
- * `sla check`.
+ * `sla explain`, `sla check`.
  *
  * A policy is given as its source (.sla, compiled in memory) or as a
  * compiled .slab file, told apart by the file's first bytes, not its name.
@@ -51,6 +51,12 @@ static const char usage[] =
     "                                   INPUT: how records move between stages\n"
     "                                   and classes, hand-offs and quotas before\n"
     "                                   and after, the first records that moved\n"
+    "  explain POLICY INPUT (--row N | --id ID) [OPTION]...\n"
+    "                                   one record of INPUT, and why POLICY\n"
+    "                                   decided what it did: each field, let,\n"
+    "                                   score rule and condition with the\n"
+    "                                   policy's line, the hand-off and cadence\n"
+    "                                   arithmetic, what would reach the next stage\n"
     "  check POLICY...                  check policies (as slac --check)\n"
     "  cache clear                      remove the cached native code\n"
     "  cache dir                        print where native code is cached\n"
@@ -95,13 +101,20 @@ static const char usage[] =
     "  --format FORMAT      text (default), md (Markdown tables for a pull\n"
     "                       request) or json\n"
     "\n"
+    "Options of explain (POLICY must be the source, .sla; --as-of as for score):\n"
+    "  --row N              the Nth data row of INPUT (1 is the row after the\n"
+    "                       header)\n"
+    "  --id ID              the first row whose first field's cell is ID, exactly\n"
+    "                       as the export has it\n"
+    "  -o, --output FILE    write the explanation to FILE (whole or not at all)\n"
+    "\n"
     "  -h, --help           show this help and exit\n"
     "  --version            show the version and exit\n"
     "\n"
     "Exit status: 0 success (for diff, whether or not any record moved); 1 bad\n"
     "input (a policy with errors, a bad row without --rejects, a missing\n"
-    "column); 2 usage or input/output error; 3 (report --fail-on) a quota\n"
-    "missed or at risk.\n";
+    "column; for explain, no such record or a bad one); 2 usage or\n"
+    "input/output error; 3 (report --fail-on) a quota missed or at risk.\n";
 
 /* Compiles or loads a policy; diagnostics and errors go to stderr. */
 static sla_program *load_policy(const char *path, int *status)
@@ -571,12 +584,8 @@ static int explain_cmd(int argc, char **argv)
     if (status >= 0)
         return status;
     explain_options o = {.input = a.input};
-    if (!a.format || !strcmp(a.format, "text")) {
-        o.format = EXPLAIN_TEXT;
-    } else if (!strcmp(a.format, "json")) {
-        o.format = EXPLAIN_JSON;
-    } else {
-        fprintf(stderr, "sla explain: unknown format '%s': use text or json\n", a.format);
+    if (a.format && strcmp(a.format, "text")) {
+        fprintf(stderr, "sla explain: unknown format '%s': explain writes text\n", a.format);
         return 2;
     }
     if (!a.id == !a.row) {

@@ -1301,10 +1301,17 @@ static void section_handoffs(const ex *c)
         put_time(c, c->out, in[0].i);
         buf_puts(c->out, ", answer due ");
         put_time(c, c->out, due);
-        buf_printf(c->out, " (%s later), ", wtext);
+        buf_printf(c->out, " (%s later", wtext);
+        if (!in[3].null && c->cal && !cal_is_open(c->cal, in[0].i)) {
+            buf_puts(c->out, ", counted from the next business hour, ");
+            put_time(c, c->out, cal_next_open(c->cal, in[0].i));
+        }
+        buf_puts(c->out, "), ");
         if (!in[1].null) {
             buf_puts(c->out, "answered ");
             put_time(c, c->out, in[1].i);
+            if (in[1].i < in[0].i)
+                buf_puts(c->out, ", before the clock started,");
             if (out[0].i == HS_MET) {
                 buf_puts(c->out, ": met, ");
                 put_duration(c->out, due - in[1].i);

@@ -10,7 +10,7 @@
 
 #include <stdint.h>
 
-typedef enum { EXPLAIN_TEXT, EXPLAIN_JSON } explain_format;
+typedef enum { EXPLAIN_TEXT } explain_format;
 
 typedef struct explain_options {
     const char *input;        /* a CSV path, or "-" for standard input */
