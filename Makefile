@@ -116,6 +116,8 @@ test-run: $(PROGS) $(TESTS)
 	$(PYTHON) tests/report/hand_inbound_b2b.py $(BUILD)/sla || status=1; \
 	echo "== sla diff: the inbound example against its v2, counted by hand ($(BUILD))"; \
 	$(PYTHON) tests/diff/hand_inbound_b2b_diff.py $(BUILD)/sla || status=1; \
+	echo "== sla explain agrees with sla score on every example record ($(BUILD))"; \
+	$(PYTHON) tests/tools/check_explain.py $(BUILD)/sla || status=1; \
 	echo "== sla report against its oracle, every example ($(BUILD))"; \
 	$(PYTHON) tests/tools/report_oracle.py $(BUILD)/sla || status=1; \
 	echo "== sla report --format html in headless Chromium ($(BUILD))"; \

@@ -1,6 +1,6 @@
 /*
  * sla.c - the runtime's command line: `sla score`, `sla report`, `sla diff`,
- * `sla check`.
+ * `sla explain`, `sla check`.
  *
  * A policy is given as its source (.sla, compiled in memory) or as a
  * compiled .slab file, told apart by the file's first bytes, not its name.
@@ -20,6 +20,7 @@
 #include "../common/tz.h"
 #include "../common/xalloc.h"
 #include "../compiler/compile.h"
+#include "../compiler/explain.h"
 #include "../compiler/jit.h"
 #include "../compiler/policytest.h"
 #include "../common/outfile.h"
@@ -51,6 +52,12 @@ static const char usage[] =
     "                                   INPUT: how records move between stages\n"
     "                                   and classes, hand-offs and quotas before\n"
     "                                   and after, the first records that moved\n"
+    "  explain POLICY INPUT (--row N | --id ID) [OPTION]...\n"
+    "                                   one record of INPUT, and why POLICY\n"
+    "                                   decided what it did: each field, let,\n"
+    "                                   score rule and condition with the\n"
+    "                                   policy's line, the hand-off and cadence\n"
+    "                                   arithmetic, what would reach the next stage\n"
     "  test PATH... [OPTION]...         run the tests of policies: PATH is a policy\n"
     "                                   (its own tests and NAME.test.sla beside it),\n"
     "                                   a test file, or a directory of them\n"
@@ -98,13 +105,20 @@ static const char usage[] =
     "  --format FORMAT      text (default), md (Markdown tables for a pull\n"
     "                       request) or json\n"
     "\n"
+    "Options of explain (POLICY must be the source, .sla; --as-of as for score):\n"
+    "  --row N              the Nth data row of INPUT (1 is the row after the\n"
+    "                       header)\n"
+    "  --id ID              the first row whose first field's cell is ID, exactly\n"
+    "                       as the export has it\n"
+    "  -o, --output FILE    write the explanation to FILE (whole or not at all)\n"
+    "\n"
     "  -h, --help           show this help and exit\n"
     "  --version            show the version and exit\n"
     "\n"
     "Exit status: 0 success (for diff, whether or not any record moved); 1 bad\n"
     "input (a policy with errors, a bad row without --rejects, a missing\n"
-    "column); 2 usage or input/output error; 3 (report --fail-on) a quota\n"
-    "missed or at risk.\n";
+    "column; for explain, no such record or a bad one); 2 usage or\n"
+    "input/output error; 3 (report --fail-on) a quota missed or at risk.\n";
 
 /* Compiles or loads a policy; diagnostics and errors go to stderr. */
 static sla_program *load_policy(const char *path, int *status)
@@ -248,22 +262,30 @@ typedef struct run_args {
     const char *policy, *input;
     const char *new_policy;   /* diff: the second policy; policy is the old one */
     const char *output, *format, *as_of, *rejects, *fail_on, *color;
+    const char *id, *row;     /* explain: which record */
     bool quiet;
     eval_mode mode;
     jit_options jit;
 } run_args;
 
+/* The commands an option belongs to. */
+enum { C_SCORE = 1, C_REPORT = 2, C_DIFF = 4, C_EXPLAIN = 8, C_RUNS = C_SCORE | C_REPORT | C_DIFF };
+
 /* Reads argv into a. Returns -1 to go on, or the exit status to end with
- * (0 after --help). report_only: the options only `sla report` takes. */
-static int read_run_args(int argc, char **argv, bool report_only, run_args *a)
+ * (0 after --help). Each command takes its own options (a->cmd says which). */
+static int read_run_args(int argc, char **argv, run_args *a)
 {
-    struct { const char *name, *alias; const char **to; bool report; } opts[] = {
-        {"--output", "-o", &a->output, false},
-        {"--format", NULL, &a->format, false},
-        {"--as-of", NULL, &a->as_of, false},
-        {"--rejects", NULL, &a->rejects, false},
-        {"--fail-on", NULL, &a->fail_on, true},
-        {"--color", NULL, &a->color, true},
+    unsigned cmd = !strcmp(a->cmd, "score") ? C_SCORE : !strcmp(a->cmd, "report") ? C_REPORT
+                 : !strcmp(a->cmd, "diff") ? C_DIFF : C_EXPLAIN;
+    struct { const char *name, *alias; const char **to; unsigned cmds; } opts[] = {
+        {"--output", "-o", &a->output, C_RUNS | C_EXPLAIN},
+        {"--format", NULL, &a->format, C_RUNS | C_EXPLAIN},
+        {"--as-of", NULL, &a->as_of, C_RUNS | C_EXPLAIN},
+        {"--rejects", NULL, &a->rejects, C_RUNS},
+        {"--fail-on", NULL, &a->fail_on, C_REPORT},
+        {"--color", NULL, &a->color, C_REPORT},
+        {"--id", NULL, &a->id, C_EXPLAIN},
+        {"--row", NULL, &a->row, C_EXPLAIN},
     };
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i];
@@ -272,19 +294,19 @@ static int read_run_args(int argc, char **argv, bool report_only, run_args *a)
             fputs(usage, stdout);
             return 0;
         }
-        if (!strcmp(arg, "-q") || !strcmp(arg, "--quiet")) {
+        if ((!strcmp(arg, "-q") || !strcmp(arg, "--quiet")) && (cmd & C_RUNS)) {
             a->quiet = true;
             continue;
         }
-        if (!strcmp(arg, "--jit") || !strcmp(arg, "--no-jit")) {
+        if ((!strcmp(arg, "--jit") || !strcmp(arg, "--no-jit")) && (cmd & C_RUNS)) {
             a->mode = arg[2] == 'j' ? EVAL_JIT : EVAL_INTERPRET;
             continue;
         }
-        if (!strcmp(arg, "--no-cache")) {
+        if (!strcmp(arg, "--no-cache") && (cmd & C_RUNS)) {
             a->jit.cache = false;
             continue;
         }
-        if (!strcmp(arg, "-v") || !strcmp(arg, "--verbose")) {
+        if ((!strcmp(arg, "-v") || !strcmp(arg, "--verbose")) && (cmd & C_RUNS)) {
             a->jit.verbose = true;
             continue;
         }
@@ -292,7 +314,7 @@ static int read_run_args(int argc, char **argv, bool report_only, run_args *a)
         for (size_t k = 0; k < sizeof opts / sizeof opts[0] && !known; k++) {
             if (strcmp(arg, opts[k].name) && !(opts[k].alias && !strcmp(arg, opts[k].alias)))
                 continue;
-            if (opts[k].report && !report_only)
+            if (!(opts[k].cmds & cmd))
                 break;
             if (!next || (next[0] == '-' && next[1] == '-')) {
                 fprintf(stderr, "sla %s: %s needs a value\nTry 'sla --help'.\n", a->cmd, arg);
@@ -376,7 +398,7 @@ static void summary(const run_args *a, const score_stats *st)
 static int score(int argc, char **argv)
 {
     run_args a = {.cmd = "score", .jit = {.cache = true}};
-    int status = read_run_args(argc, argv, false, &a);
+    int status = read_run_args(argc, argv, &a);
     if (status >= 0)
         return status;
     score_options o = {.input = a.input, .output = a.output, .rejects = a.rejects};
@@ -402,7 +424,7 @@ static int score(int argc, char **argv)
 static int report_cmd(int argc, char **argv)
 {
     run_args a = {.cmd = "report", .jit = {.cache = true}};
-    int status = read_run_args(argc, argv, true, &a);
+    int status = read_run_args(argc, argv, &a);
     if (status >= 0)
         return status;
     static const char *const formats[] = {"text", "md", "json", "html"};
@@ -477,7 +499,7 @@ done:
 static int diff_cmd(int argc, char **argv)
 {
     run_args a = {.cmd = "diff", .jit = {.cache = true}};
-    int status = read_run_args(argc, argv, false, &a);
+    int status = read_run_args(argc, argv, &a);
     if (status >= 0)
         return status;
     diff_format format = DF_TEXT;
@@ -551,6 +573,84 @@ done:
         if (p[k])
             program_free(p[k]);
     }
+    return status;
+}
+
+static int explain_cmd(int argc, char **argv)
+{
+    run_args a = {.cmd = "explain"};
+    int status = read_run_args(argc, argv, &a);
+    if (status >= 0)
+        return status;
+    explain_options o = {.input = a.input};
+    if (a.format && strcmp(a.format, "text")) {
+        fprintf(stderr, "sla explain: unknown format '%s': explain writes text\n", a.format);
+        return 2;
+    }
+    if (!a.id == !a.row) {
+        fprintf(stderr, "sla explain: name one record: --row N (the Nth data row) or --id ID "
+                        "(the first field's value)\nTry 'sla --help'.\n");
+        return 2;
+    }
+    if (a.row) {
+        char *end;
+        errno = 0;
+        long long n = strtoll(a.row, &end, 10);
+        if (errno || end == a.row || *end || n < 1) {
+            fprintf(stderr, "sla explain: --row takes a row number from 1 (the first data row "
+                            "after the header), not '%s'\n", a.row);
+            return 2;
+        }
+        o.row = n;
+    }
+    o.id = a.id;
+
+    char *data;
+    size_t len;
+    if (read_whole_file("sla", a.policy, &data, &len) < 0)
+        return 2;
+    if (len >= SLAB_MAGIC_SIZE && memcmp(data, SLAB_MAGIC, SLAB_MAGIC_SIZE) == 0) {
+        fprintf(stderr, "sla explain: %s is a compiled policy: explain needs its source (.sla), "
+                        "whose lines it shows\n", a.policy);
+        free(data);
+        return 2;
+    }
+    src_file f;
+    size_t bom = utf8_bom(data, len);
+    src_file_init(&f, a.policy, data + bom, len - bom);
+    diag_set d;
+    diag_set_init(&d);
+    explainer *x = explain_open(&f, &d);
+    diag_sort(&d);
+    diag_render_text(&d, stderr, isatty(STDERR_FILENO) && !getenv("NO_COLOR"));
+    diag_set_free(&d);
+    if (!x) {
+        status = 1;
+        goto done;
+    }
+    if (a.as_of ? parse_as_of(a.as_of, explain_zone(x), &o.as_of) < 0 : now_us(&o.as_of) < 0) {
+        status = 2;
+        goto done;
+    }
+    out_file out;
+    buf text;
+    buf_init(&text);
+    status = explain_record(x, &o, &text);
+    if (status == 0) {
+        if (out_open(&out, a.output, "sla") < 0) {
+            status = 2;
+        } else {
+            buf_put(&out.b, text.data, text.len);
+            if (out_close(&out, true) != 0)
+                status = 2;
+        }
+    }
+    buf_free(&text);
+
+done:
+    explain_close(x);
+    src_file_free(&f);
+    free(data);
     return status;
 }
 
@@ -682,6 +782,8 @@ int main(int argc, char **argv)
         return report_cmd(argc - 2, argv + 2);
     if (!strcmp(cmd, "diff"))
         return diff_cmd(argc - 2, argv + 2);
+    if (!strcmp(cmd, "explain"))
+        return explain_cmd(argc - 2, argv + 2);
     if (!strcmp(cmd, "cache"))
         return cache(argc - 2, argv + 2);
     if (!strcmp(cmd, "test"))

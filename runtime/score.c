@@ -109,8 +109,13 @@ static int bind_columns(run *r, side *sd, const csv_record *header)
     for (uint32_t i = 0; i < p->nfields; i++) {
         int *col = &sd->column[i];
         *col = -1;
-        if (!p->fields[i].used)
+        if (!p->fields[i].used) {
+            /* `sla explain` shows them as the export has them, if it does. */
+            for (int c = 0; c < header->nfields && sd->o->pick_fn && *col < 0; c++)
+                if (same_name(p->fields[i].column, header->fields[c].p, header->fields[c].len))
+                    *col = c;
             continue;
+        }
         for (int c = 0; c < header->nfields; c++) {
             if (!same_name(p->fields[i].column, header->fields[c].p, header->fields[c].len))
                 continue;
@@ -222,7 +227,7 @@ static const char *convert_row(side *sd, const csv_record *rec, const char **bad
 {
     const sla_program *p = sd->p;
     for (uint32_t i = 0; i < p->nfields; i++) {
-        if (sd->column[i] < 0)
+        if (sd->column[i] < 0 || !p->fields[i].used)
             continue;
         const csv_field *f = &rec->fields[sd->column[i]];
         const char *bad = conv_cell(&sd->ses.conv[i], f->p, f->len, &sd->regs[i], err, errlen);
@@ -232,6 +237,26 @@ static const char *convert_row(side *sd, const csv_record *rec, const char **bad
         }
     }
     return NULL;
+}
+
+/* `sla explain`: whether the row just read (status s) is the one to
+ * evaluate. After it, rows with the same id are only counted. */
+static bool picked(run *r, csv_status s, const csv_record *rec, score_stats *st)
+{
+    const score_options *o = r->o;
+    if (!o->pick_id)
+        return o->pick_row == st->read;
+    int c = r->s[0].column[0];
+    if (s != CSV_OK || r->p->nfields == 0 || c < 0 || c >= rec->nfields)
+        return false;
+    const csv_field *f = &rec->fields[c];
+    if (strlen(o->pick_id) != f->len || memcmp(o->pick_id, f->p, f->len) != 0)
+        return false;
+    if (!st->scored)
+        return true;
+    if (!st->same_id++)
+        st->same_id_line = rec->line;
+    return false;
 }
 
 static int score_records(run *r, csv_reader *in, score_stats *st)
@@ -279,6 +304,8 @@ static int score_records(run *r, csv_reader *in, score_stats *st)
         }
         for (int k = 0; k < nblank && rc == 0; k++) {
             st->read++;
+            if (r->o->pick_fn && !(r->o->pick_row == st->read && !st->scored))
+                continue;
             csv_record empty = {.line = blank_lines[k], .raw = "", .raw_len = 0};
             rc = reject(r, &empty, blank_lines[k], NULL, "the line is empty", st);
         }
@@ -291,6 +318,8 @@ static int score_records(run *r, csv_reader *in, score_stats *st)
             rc = 1;
             break;
         }
+        if (r->o->pick_fn && !picked(r, s, &rec, st))
+            continue;
         if (s == CSV_BAD) {
             if ((rc = reject(r, &rec, csv_error_line(in), NULL, csv_error(in), st)))
                 break;
@@ -319,9 +348,16 @@ static int score_records(run *r, csv_reader *in, score_stats *st)
         }
         if (r->each)
             r->each(r->user, r->s[0].regs, r->nsides > 1 ? r->s[1].regs : NULL, rec.line);
+        if (r->o->pick_fn) {
+            score_picked pk = {.line = rec.line, .row = st->read, .rec = &rec,
+                               .column = r->s[0].column};
+            r->o->pick_fn(r->o->pick_user, r->s[0].regs, &pk);
+        }
         if (!r->o->discard)
             write_row(r, r->s[0].regs);
         st->scored++;
+        if (r->o->pick_fn && !r->o->pick_id)
+            break;
         if (r->out.b.len > OUT_FLUSH_AT && out_flush(&r->out) < 0) {
             rc = 2;
             break;

@@ -4,12 +4,27 @@
 #ifndef SLA_SCORE_H
 #define SLA_SCORE_H
 
+#include "csv.h"
 #include "ops.h"
 #include "program.h"
 #include "report.h"
 
 #include <stdbool.h>
 #include <stdint.h>
+
+/* The record `sla explain` picked, as the export has it: its line, its
+ * number among the data rows (1-based), its cells, and by field the cell
+ * it was read from (-1: the export has no such column). Fields the policy
+ * does not use are bound too, when their column is there, but never
+ * converted: their registers are unset. */
+typedef struct score_picked {
+    int64_t line, row;
+    const csv_record *rec;
+    const int *column;
+} score_picked;
+
+/* Called once, with the picked record's register file after the run. */
+typedef void (*score_pick_fn)(void *user, const sla_value *regs, const score_picked *r);
 
 typedef struct score_options {
     const char *input;        /* a path, or "-" for standard input */
@@ -20,10 +35,22 @@ typedef struct score_options {
     report_acc *acc;          /* adds up every scored record, if not NULL */
     bool discard;             /* write no output rows (a report's run) */
     ops_native_fn native;     /* the program's native code; NULL: interpret */
+    /* `sla explain`: with pick_fn set, one record only is converted and
+     * evaluated, the pick_row-th data row (rows count as `sla score`
+     * counts them), or with pick_id the first whose first field's cell is
+     * pick_id exactly. Other rows are only counted, bad or not; a bad
+     * picked row is reported as `sla score` reports it and stops the run.
+     * Nothing is written. */
+    int64_t pick_row;
+    const char *pick_id;
+    score_pick_fn pick_fn;
+    void *pick_user;
 } score_options;
 
 typedef struct score_stats {
     int64_t read, scored, rejected;
+    int64_t same_id;          /* a pick by id: the other rows with that id */
+    int64_t same_id_line;     /* the line of the first of them */
 } score_stats;
 
 /* Scores o->input with p (verified, vm_prepare'd). Errors go to stderr as
