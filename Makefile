@@ -112,6 +112,8 @@ test-run: $(PROGS) $(TESTS)
 	tests/run-fmt.sh $(BUILD) || status=1; \
 	echo "== sla score golden tests ($(BUILD))"; \
 	tests/run-score.sh $(BUILD) || status=1; \
+	echo "== sla test: the examples' own tests, full coverage ($(BUILD))"; \
+	$(BUILD)/sla test examples --min-coverage 100 || status=1; \
 	echo "== sla report: the inbound example worked out by hand ($(BUILD))"; \
 	$(PYTHON) tests/report/hand_inbound_b2b.py $(BUILD)/sla || status=1; \
 	echo "== sla diff: the inbound example against its v2, counted by hand ($(BUILD))"; \
