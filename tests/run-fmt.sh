@@ -19,6 +19,7 @@ set -u
 build=${1:-build}
 update=${2:-}
 slac="$build/slac"
+sla_bin="$build/sla"
 cd "$(dirname "$0")/.." || exit 2
 [ -x "$slac" ] || { echo "run-fmt: $slac is not built" >&2; exit 2; }
 
@@ -57,7 +58,22 @@ for sla in examples/*.sla bench/*.sla tests/check/*.sla tests/score/*.sla tests/
         bad "$sla: formatting twice changes it again"
         diff -u "$tmp/once.sla" "$tmp/twice.sla" | head -20
     fi
-    if "$slac" --dump "$sla" > "$tmp/a.dump" 2>/dev/null; then
+    if [ "${sla%.test.sla}" != "$sla" ]; then
+        # A test file: formatted beside a copy of its policy, it must give
+        # the same test results. (One that names its policy with a path,
+        # `test policy "..."`, is checked for idempotence only.)
+        grep -q '^ *test policy' "$sla" && continue
+        name=$(basename "$sla" .test.sla)
+        rm -rf "$tmp/t" && mkdir -p "$tmp/t"
+        cp "$(dirname "$sla")/$name.sla" "$tmp/t/$name.sla" 2>/dev/null || continue
+        cp "$tmp/once.sla" "$tmp/t/$name.test.sla"
+        "$sla_bin" test -v "$sla" 2>&1 | sed "s|$(dirname "$sla")/||g" > "$tmp/a.test"
+        "$sla_bin" test -v "$tmp/t/$name.test.sla" 2>&1 | sed "s|$tmp/t/||g" > "$tmp/b.test"
+        if cmp -s "$tmp/a.test" "$tmp/b.test"; then ok; else
+            bad "$sla: the formatted tests give other results"
+            diff -u "$tmp/a.test" "$tmp/b.test" | head -20
+        fi
+    elif "$slac" --dump "$sla" > "$tmp/a.dump" 2>/dev/null; then
         "$slac" --dump "$tmp/once.sla" > "$tmp/b.dump" 2>/dev/null
         if cmp -s <(strip_dump < "$tmp/a.dump") <(strip_dump < "$tmp/b.dump"); then ok; else
             bad "$sla: the formatted policy compiles to another program"
