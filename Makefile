@@ -134,6 +134,8 @@ test-run: $(PROGS) $(TESTS)
 	tests/tools/check_reference.sh $(BUILD)/sla || status=1; \
 	echo "== breaking the bundled policies ($(BUILD))"; \
 	$(PYTHON) tests/tools/breakage.py $(BUILD)/slac || status=1; \
+	echo "== hostile input made at run time: huge fields, wide rows, thousands of rules, signals ($(BUILD))"; \
+	tests/run-hostile.sh $(BUILD) || status=1; \
 	echo "== editor support: Vim and Emacs ($(BUILD))"; \
 	tests/run-editor.sh || status=1; \
 	echo "== diagnostics validator"; \

@@ -7,11 +7,72 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* ---- temporary files removed on a signal ------------------------------------------ */
+
+/* The temporary files being written, so that an interrupted run (Ctrl-C,
+ * a kill from a job runner, a closed pipe) removes them before it dies: the
+ * old file, never touched, is all that is left. Only SIGKILL leaves one
+ * behind, beside the old file. Changed with the signals blocked. */
+enum { OUT_MAX_OPEN = 8 };
+static char *volatile pending[OUT_MAX_OPEN];
+static const int fatal_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT};
+enum { NFATAL = sizeof fatal_signals / sizeof fatal_signals[0] };
+
+static void remove_pending(int sig)
+{
+    for (int i = 0; i < OUT_MAX_OPEN; i++)
+        if (pending[i])
+            unlink(pending[i]);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void block_fatal(sigset_t *old)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    for (int i = 0; i < NFATAL; i++)
+        sigaddset(&set, fatal_signals[i]);
+    sigprocmask(SIG_BLOCK, &set, old);
+}
+
+static void track(char *tmp, bool add)
+{
+    static bool installed;
+    sigset_t old;
+    block_fatal(&old);
+    if (!installed) {
+        for (int i = 0; i < NFATAL; i++) {
+            struct sigaction sa, prev;
+            memset(&sa, 0, sizeof sa);
+            sa.sa_handler = remove_pending;
+            sigemptyset(&sa.sa_mask);
+            /* A signal the caller chose to ignore stays ignored. */
+            if (sigaction(fatal_signals[i], NULL, &prev) == 0 && prev.sa_handler == SIG_IGN)
+                continue;
+            sigaction(fatal_signals[i], &sa, NULL);
+        }
+        installed = true;
+    }
+    for (int i = 0; i < OUT_MAX_OPEN; i++) {
+        if (add && !pending[i]) {
+            pending[i] = tmp;
+            break;
+        }
+        if (!add && pending[i] == tmp) {
+            pending[i] = NULL;
+            break;
+        }
+    }
+    sigprocmask(SIG_SETMASK, &old, NULL);
+}
 
 int out_open(out_file *f, const char *path, const char *prog)
 {
@@ -62,6 +123,7 @@ int out_open(out_file *f, const char *path, const char *prog)
     }
     if (fchmod(f->fd, mode) != 0)
         fprintf(stderr, "%s: note: cannot set the permissions of %s\n", prog, path);
+    track(f->tmp, true);
     return 0;
 }
 
@@ -97,6 +159,7 @@ int out_close(out_file *f, bool ok)
         }
         if (!ok || rc != 0)
             unlink(f->tmp);
+        track(f->tmp, false);
         free(f->tmp);
         free(f->target);
     } else if (f->path && f->fd >= 0) {

@@ -7,8 +7,11 @@
  * partial file in place of the old one. The new file keeps the old one's
  * permissions; a symbolic link is followed (its target is replaced, the
  * link stays). Anything else (a FIFO, a device such as /dev/stdout or
- * /dev/null) is written directly. Errors are
- * reported on stderr with the path, prefixed by the program's name.
+ * /dev/null) is written directly. A run stopped by a signal (SIGINT,
+ * SIGTERM, SIGHUP, SIGPIPE, SIGQUIT) removes its temporary files first;
+ * only SIGKILL leaves one (NAME.tmpXXXXXX) beside the untouched old file.
+ * Errors are reported on stderr with the path, prefixed by the program's
+ * name.
  */
 #ifndef SLA_OUTFILE_H
 #define SLA_OUTFILE_H
