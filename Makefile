@@ -145,14 +145,20 @@ test-run: $(PROGS) $(TESTS)
 deps:
 	@./tools/deps.sh
 
-bench: all
+# The hand-written reference program: the project's own flags, no -march.
+$(BUILD)/bench/baseline: bench/baseline.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(WARN) $(LDFLAGS) -o $@ $<
+
+bench: all $(BUILD)/bench/baseline
 	bench/check-bench.sh $(BUILD)/slac
 	$(CC) -std=c11 -D_GNU_SOURCE -O2 -Iinclude -o $(BUILD)/calendar-bench bench/calendar-bench.c $(LIB) $(LDLIBS)
 	$(BUILD)/calendar-bench
 	bench/report-bench.sh $(BUILD)
 	bench/jit-bench.sh $(BUILD)/sla
+	bench/throughput.sh $(BUILD)
 
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(BUILD)/cli/slac.d $(BUILD)/cli/sla.d $(TESTS:$(BUILD)/tests/%=$(BUILD)/tests/unit/%.d)
+-include $(LIB_OBJ:.o=.d) $(BUILD)/cli/slac.d $(BUILD)/cli/sla.d $(BUILD)/bench/baseline.d $(TESTS:$(BUILD)/tests/%=$(BUILD)/tests/unit/%.d)

@@ -1,5 +1,6 @@
 #!/bin/sh
 # Installs what slac/sla needs to build and test, from Debian's packages.
+# (GNU time and Miller: for the benchmarks, bench/throughput.sh.)
 #
 # As root it runs apt-get; otherwise it prints the command to run. It
 # installs only what is missing, so it is cheap to run again.
@@ -19,6 +20,8 @@ make:make
 /usr/bin/chromium:chromium
 /usr/bin/emacs:emacs-nox
 /usr/bin/vim:vim-nox
+/usr/bin/time:time
+/usr/bin/mlr:miller
 "
 
 missing=""
