@@ -30,7 +30,8 @@
 #   wc -l            the floor: reading the bytes at all
 #   duckdb           bench/reference-duckdb.sql, `read_csv` and `COPY ...
 #                    TO` CSV, if `duckdb` is on PATH (or DUCKDB names a
-#                    program taking `-c SQL`); not a Debian package
+#                    program taking `-c SQL`); not a Debian package, but
+#                    npm's is: bench/duckdb-node.mjs says how
 #   mlr              bench/reference.mlr, `mlr --icsv --ocsv put`, if Miller
 #                    is installed (Debian: miller; make deps installs it)
 # Columns: the median wall time, from spawning the process to its exit;
@@ -108,7 +109,7 @@ if [ -n "$duckdb" ]; then
         notes+=("duckdb: left out: its output differs from the baseline's ($(head -c 200 "$tmp/duckdb.err"))")
     fi
 else
-    notes+=("duckdb: not installed (not a Debian package; DUCKDB=PROGRAM to name one taking -c SQL)")
+    notes+=("duckdb: not installed (not a Debian package; see bench/duckdb-node.mjs)")
 fi
 if command -v mlr > /dev/null; then
     mlr=(mlr --icsv --ocsv put -f bench/reference.mlr "$csv")
