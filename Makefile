@@ -204,6 +204,10 @@ fuzz-run:
 	ls $(FUZZ_BUILD)/findings | sed 's|^|fuzz-run: finding: $(FUZZ_BUILD)/findings/|'; \
 	exit $$status
 
+# Slow (half an hour): not part of make test.
+check-valgrind: $(PROGS) $(TESTS)
+	tests/run-valgrind.sh $(BUILD)
+
 deps:
 	@./tools/deps.sh
 

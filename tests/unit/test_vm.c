@@ -55,8 +55,10 @@ static bool covered[OP__COUNT];
 #ifdef TEST_VM_NATIVE
 #include "../../compiler/jit.h"
 
-static jit_code *native_codes[4096];   /* kept (reachable) until exit */
-static int nnative_codes;
+/* Every native code made, kept until the group's teardown frees them: a
+ * vm does not own its code, and the tests free their vms as they go. */
+static jit_code **native_codes;
+static size_t nnative_codes, native_codes_cap;
 
 static vm *native_vm_new(const sla_program *p, const sla_calendar *cal, int64_t now)
 {
@@ -68,8 +70,11 @@ static vm *native_vm_new(const sla_program *p, const sla_calendar *cal, int64_t 
         print_error("native code: %s\n", err);
         fail();
     }
-    if (nnative_codes < (int)(sizeof native_codes / sizeof native_codes[0]))
-        native_codes[nnative_codes++] = c;
+    if (nnative_codes == native_codes_cap) {
+        native_codes_cap = native_codes_cap ? 2 * native_codes_cap : 256;
+        native_codes = xrealloc(native_codes, native_codes_cap * sizeof *native_codes);
+    }
+    native_codes[nnative_codes++] = c;
     vm_use_native(v, jit_function(c));
     return v;
 }
@@ -250,6 +255,11 @@ static int group_teardown(void **state)
     cal_free(&cal_hol);
     tz_free(zone_utc);
     tz_free(zone_ny);
+#ifdef TEST_VM_NATIVE
+    for (size_t i = 0; i < nnative_codes; i++)
+        jit_free(native_codes[i]);
+    free(native_codes);
+#endif
     return 0;
 }
 
