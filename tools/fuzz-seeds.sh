@@ -28,7 +28,7 @@ for f in examples/*.sla bench/*.sla tests/check/*.sla tests/score/*.sla tests/fm
 done
 
 # Exports: the examples' and the golden tests', then the shared ones.
-cut_csv() { head -n 12 "$1" | head -c 3000 > "$2"; }
+cut_csv() { { head -n 12 "$1" || true; } | head -c 3000 > "$2"; }   # head -c may close the pipe
 for f in examples/*.csv tests/score/input/*.csv; do
     cut_csv "$f" "$out/csv/$(echo "${f%.csv}" | tr / -)"
 done
@@ -56,6 +56,9 @@ printf '\x03YYYYMMDD\n%s\n20260405\n2026-10-04T01:45:00\n2026-04-05T01:30:00+10:
     "$hours" > "$out/time/lord-howe"
 printf '\x07M/D/YY h:mm AM\n%s\n2026-02-15T02:00:00\n3/22/26 2:30 AM\n2026-03-22T03:00:00\n' \
     "$hours" > "$out/time/casablanca"
+# One business minute a week (Monday 09:00-09:01), and long amounts.
+printf '\x00YYYY-MM-DD\n\x07\x5a\x5a\n2026-10-30T16:30:00Z\n2126-10-30T16:30:00Z\n0001-01-01\n9999-12-31T23:59:59\n' \
+    > "$out/time/one-minute-a-week"
 { printf '\xff'; cat /usr/share/zoneinfo/America/New_York; } > "$out/time/tzif-new-york"
 { printf '\xff'; cat /usr/share/zoneinfo/Australia/Lord_Howe; } > "$out/time/tzif-lord-howe"
 du -sh "$out"

@@ -10,8 +10,9 @@
  * as a CSV cell is (ISO 8601, then the pattern, in the zone) and also
  * parsed directly with both parsers. Every second time read is also a
  * holiday. Each pair of consecutive times then goes through the zone's
- * conversions and the calendar's arithmetic, with amounts bounded as the
- * SLA clock bounds them (runtime/clock.c).
+ * conversions and the SLA clock's business-time arithmetic (runtime/
+ * clock.h: adding, hand-offs, cadences, business time between), which
+ * must refuse, never overflow on, what the calendar cannot count.
  *
  * When the first byte is 0xFF, the rest is a TZif file instead, loaded
  * from a scratch $TZDIR: tz.c reads the system database, but TZDIR lets
@@ -20,6 +21,7 @@
 #include "../../common/timefmt.h"
 #include "../../common/tz.h"
 #include "../../runtime/calendar.h"
+#include "../../runtime/clock.h"
 #include "../../runtime/convert.h"
 
 #include <stdint.h>
@@ -39,7 +41,7 @@ enum { NZONES = sizeof zone_names / sizeof zone_names[0], MAX_TIMES = 64 };
 static tz_zone *zones[NZONES];
 static char tzdir[64];
 
-/* The limits of runtime/clock.c. */
+/* The limits of runtime/clock.c, and amounts past them. */
 #define MAX_BUSINESS_US (INT64_C(100) * 366 * 86400 * 1000000)
 #define MAX_BUSINESS_DAYS (INT64_C(100) * 366)
 
@@ -97,13 +99,15 @@ static void fuzz_tzif(const uint8_t *data, size_t size)
     tz_free(z);
 }
 
-/* Business hours from bytes: each interval sorted in, overlaps merged. */
+/* Business hours from bytes: each interval sorted in, overlaps merged.
+ * The first byte's weekday is its value mod 7, and the rest of it (mod 6)
+ * moves the end by minutes, so that intervals of one minute occur. */
 static void add_hours(sla_calendar *c, const uint8_t *b, size_t n)
 {
     for (size_t i = 0; i + 3 <= n; i += 3) {
         int d = b[i] % 7;
         int s = b[i + 1] * 6 > 1440 ? 1440 : b[i + 1] * 6;
-        int e = b[i + 2] * 6 > 1440 ? 1440 : b[i + 2] * 6;
+        int e = b[i + 2] * 6 + b[i] / 7 % 6 > 1440 ? 1440 : b[i + 2] * 6 + b[i] / 7 % 6;
         if (s >= e || c->nhours[d] >= CAL_MAX_INTERVALS)
             continue;
         int k = c->nhours[d];
@@ -131,16 +135,36 @@ static int cmp_day(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The calendar as the VM reaches it: through the SLA clock (clock.h),
+ * which refuses what the calendar cannot count; a time far from the
+ * ones read is made from each too. */
 static void calendar_ops(const sla_calendar *c, int64_t a, int64_t b, uint8_t salt)
 {
+    int64_t far;
+    if (__builtin_mul_overflow((int64_t)(int8_t)salt, INT64_C(1) << 56, &far) ||
+        __builtin_add_overflow(a, far, &far))
+        far = a;
+    const int64_t gap = b > a ? b - a : a - b;
+    const sla_value amounts[] = {
+        {.i = gap}, {.i = (int64_t)salt * 15 * 60 * 1000000}, {.i = salt % 40, .len = 1},
+        {.i = salt % 8 == 0 ? MAX_BUSINESS_DAYS : salt, .len = 1}, {.i = MAX_BUSINESS_US},
+    };
+    for (size_t k = 0; k < sizeof amounts / sizeof amounts[0]; k++) {
+        (void)clk_add(c, a, &amounts[k], 1);
+        (void)clk_add(c, far, &amounts[k], 1);
+        const sla_value unset = {.null = 1};
+        const sla_value stage = {.i = 0};
+        sla_value in[6] = {{.i = a}, {.i = b}, unset, amounts[k], stage}, out[3];
+        const sla_handoff h = {0, -1};
+        clk_handoff(&h, c, b, in, out);
+        const sla_cadence cad = {0, -1};
+        sla_value cin[6] = {{.i = a}, {.i = salt % 5}, {.i = 1 + salt % 7}, unset, amounts[k], stage};
+        clk_cadence(&cad, c, b, cin, out);
+    }
+    (void)clk_between(c, a, b);
+    (void)clk_between(c, a, far);
     (void)cal_is_open(c, a);
     (void)cal_next_open(c, a);
-    (void)cal_between(c, a, b);
-    int64_t gap = b > a ? b - a : a - b;
-    if (gap >= 0 && gap <= MAX_BUSINESS_US)
-        (void)cal_add(c, a, gap);
-    (void)cal_add(c, a, (int64_t)salt * 15 * 60 * 1000000);
-    (void)cal_add_days(c, a, salt % 8 == 0 ? MAX_BUSINESS_DAYS : salt % 40);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
