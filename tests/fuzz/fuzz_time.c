@@ -37,7 +37,7 @@ static const char *const zone_names[] = {
     "UTC", "America/New_York", "Europe/London", "Australia/Lord_Howe", "Pacific/Apia",
     "Asia/Kathmandu", "America/St_Johns", "Africa/Casablanca", "Antarctica/Troll",
 };
-enum { NZONES = sizeof zone_names / sizeof zone_names[0], MAX_TIMES = 64 };
+enum { NZONES = sizeof zone_names / sizeof zone_names[0], MAX_TIMES = 16 };
 static tz_zone *zones[NZONES];
 static char tzdir[64];
 
@@ -149,19 +149,21 @@ static void calendar_ops(const sla_calendar *c, int64_t a, int64_t b, uint8_t sa
         {.i = gap}, {.i = (int64_t)salt * 15 * 60 * 1000000}, {.i = salt % 40, .len = 1},
         {.i = salt % 8 == 0 ? MAX_BUSINESS_DAYS : salt, .len = 1}, {.i = MAX_BUSINESS_US},
     };
-    for (size_t k = 0; k < sizeof amounts / sizeof amounts[0]; k++) {
+    enum { NAMOUNTS = sizeof amounts / sizeof amounts[0] };
+    for (size_t k = 0; k < NAMOUNTS; k++) {
         (void)clk_add(c, a, &amounts[k], 1);
         (void)clk_add(c, far, &amounts[k], 1);
-        const sla_value unset = {.null = 1};
-        const sla_value stage = {.i = 0};
-        sla_value in[6] = {{.i = a}, {.i = b}, unset, amounts[k], stage}, out[3];
-        const sla_handoff h = {0, -1};
-        clk_handoff(&h, c, b, in, out);
-        const sla_cadence cad = {0, -1};
-        sla_value cin[6] = {{.i = a}, {.i = salt % 5}, {.i = 1 + salt % 7}, unset, amounts[k], stage};
-        clk_cadence(&cad, c, b, cin, out);
     }
-    (void)clk_between(c, a, b);
+    /* One window each: their elapsed time is the same for all (and what
+     * costs most, when a and b are millennia apart). */
+    const sla_value unset = {.null = 1}, stage = {.i = 0};
+    sla_value in[5] = {{.i = a}, {.i = b}, unset, amounts[salt % NAMOUNTS], stage}, out[3];
+    const sla_handoff h = {0, -1};
+    clk_handoff(&h, c, b, in, out);
+    const sla_cadence cad = {0, -1};
+    sla_value cin[6] = {{.i = a}, {.i = salt % 5}, {.i = 1 + salt % 7}, unset,
+                        amounts[(salt + 1) % NAMOUNTS], stage};
+    clk_cadence(&cad, c, b, cin, out);
     (void)clk_between(c, a, far);
     (void)cal_is_open(c, a);
     (void)cal_next_open(c, a);
