@@ -8,6 +8,11 @@
 #   make deps       install the build and test dependencies (Debian)
 #   make bench      the benchmarks in bench/
 #   make SANITIZE=1 a build with AddressSanitizer and UBSan in build/san
+#   make fuzz       the libFuzzer harnesses of tests/fuzz/ (clang) in build/fuzz
+#   make fuzz-run   each harness for FUZZ_SECONDS on its corpus (and the
+#                   regressions replayed); fails on any crash, leak or timeout
+#   make check-valgrind  the unit tests and a sample of the CLI tests under
+#                   valgrind memcheck
 
 CC      ?= cc
 BISON   ?= bison
@@ -51,7 +56,8 @@ PROGS   := $(BUILD)/slac $(BUILD)/sla
 TEST_SRC := $(wildcard tests/unit/*.c)
 TESTS   := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all test check test-run unit golden deps bench clean distclean
+.PHONY: all test check test-run unit golden deps bench clean distclean \
+        fuzz fuzz-bins fuzz-run check-valgrind
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -95,6 +101,8 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB)
 # The whole suite, then again under the sanitizers.
 test check: test-run
 	$(MAKE) --no-print-directory SANITIZE=1 test-run
+	$(MAKE) --no-print-directory fuzz
+	$(MAKE) --no-print-directory fuzz-run FUZZ_SECONDS=$(FUZZ_TEST_SECONDS)
 	@echo "== the interpreter with switch dispatch (build/switch)"
 	$(MAKE) --no-print-directory BUILD=build/switch CFLAGS='-g -DSLA_VM_SWITCH' build/switch/tests/test_vm
 	build/switch/tests/test_vm
@@ -142,6 +150,74 @@ test-run: $(PROGS) $(TESTS)
 	tests/tools/test_validator.sh || status=1; \
 	exit $$status
 
+# ---- fuzzing (docs/fuzzing.md) ----------------------------------------------
+
+# The library is compiled again with clang, instrumented for libFuzzer and
+# the sanitizers, by a make of its own with BUILD=build/fuzz; each harness
+# links it with libFuzzer's main.
+FUZZ_CC      ?= clang
+FUZZ_BUILD   := build/fuzz
+FUZZ_NAMES   := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SECONDS ?= 60
+# The share of `make test`: a minute per harness.
+FUZZ_TEST_SECONDS ?= 60
+FUZZ_OPT     := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+                -fno-sanitize-recover=all
+FUZZ_LDSAN   := -fsanitize=fuzzer,address,undefined
+# -rss_limit_mb: a leak or a runaway allocation fails the run; -timeout:
+# seconds for one input, far above what any input needs.
+FUZZ_FLAGS   ?= -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+
+# Native code (compiler/jit.c) is libgccjit's, whose header clang does not
+# find, and no harness reaches it: it is left out.
+fuzz:
+	$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) OPT='$(FUZZ_OPT)' \
+	    LDSAN='$(FUZZ_LDSAN)' LIB_SRC='$(filter-out compiler/jit.c,$(LIB_SRC))' \
+	    LDLIBS='-lm' fuzz-bins
+
+fuzz-bins: $(FUZZ_NAMES:%=$(BUILD)/%)
+
+$(BUILD)/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(LIB)
+	$(CC) $(LDSAN) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Each harness runs on its working corpus in build/fuzz/corpus/NAME
+# (where it adds what it finds, kept from run to run) plus the committed
+# seeds, which it only reads; first it replays tests/fuzz/regressions/NAME/.
+# Crashes, leaks and timeouts are written to build/fuzz/findings/.
+fuzz-run:
+	@pass=0; fail=0; mkdir -p $(FUZZ_BUILD)/findings; \
+	for n in $(FUZZ_NAMES); do \
+	    name=$${n#fuzz_}; bin=$(FUZZ_BUILD)/$$n; \
+	    if [ ! -x $$bin ]; then echo "fuzz-run: $$bin is missing: make fuzz"; exit 2; fi; \
+	    regs=$$(ls -d tests/fuzz/regressions/$$name/* 2>/dev/null); \
+	    if [ -n "$$regs" ]; then \
+	        echo "== $$n: replaying tests/fuzz/regressions/$$name/"; \
+	        if $$bin $(FUZZ_FLAGS) $$regs > $(FUZZ_BUILD)/$$n-regressions.log 2>&1; then \
+	            pass=$$((pass + 1)); \
+	        else \
+	            fail=$$((fail + 1)); tail -n 40 $(FUZZ_BUILD)/$$n-regressions.log; \
+	        fi; \
+	    fi; \
+	    dict=; [ -f tests/fuzz/$$name.dict ] && dict=-dict=tests/fuzz/$$name.dict; \
+	    mkdir -p $(FUZZ_BUILD)/corpus/$$name; \
+	    echo "== $$n: $(FUZZ_SECONDS) s"; \
+	    if $$bin $(FUZZ_FLAGS) $$dict -max_total_time=$(FUZZ_SECONDS) \
+	        -artifact_prefix=$(FUZZ_BUILD)/findings/$$n- \
+	        $(FUZZ_BUILD)/corpus/$$name tests/fuzz/corpus/$$name > $(FUZZ_BUILD)/$$n.log 2>&1; then \
+	        pass=$$((pass + 1)); grep -aE '^#[0-9]+[[:space:]]+DONE|^Done ' $(FUZZ_BUILD)/$$n.log; \
+	    else \
+	        fail=$$((fail + 1)); echo "fuzz-run: $$n FAILED (log: $(FUZZ_BUILD)/$$n.log)"; \
+	        tail -n 60 $(FUZZ_BUILD)/$$n.log; \
+	    fi; \
+	done; \
+	ls $(FUZZ_BUILD)/findings | sed 's|^|fuzz-run: finding: $(FUZZ_BUILD)/findings/|'; \
+	echo "fuzz: $$pass passed, $$fail failed"; \
+	[ $$fail -eq 0 ]
+
+# Slow (12 minutes): not part of make test.
+check-valgrind: $(PROGS) $(TESTS)
+	tests/run-valgrind.sh $(BUILD)
+
 deps:
 	@./tools/deps.sh
 
@@ -161,4 +237,5 @@ bench: all $(BUILD)/bench/baseline
 clean:
 	rm -rf build
 
+-include $(wildcard $(BUILD)/tests/fuzz/*.d)
 -include $(LIB_OBJ:.o=.d) $(BUILD)/cli/slac.d $(BUILD)/cli/sla.d $(BUILD)/bench/baseline.d $(TESTS:$(BUILD)/tests/%=$(BUILD)/tests/unit/%.d)

@@ -68,7 +68,7 @@ static arena_chunk *huge_chunk(void)
 #ifdef MADV_HUGEPAGE
     madvise(start, ARENA_HUGE, MADV_HUGEPAGE);
 #endif
-    arena_chunk *c = (arena_chunk *)start;
+    arena_chunk *c = (arena_chunk *)(void *)start;   /* mmap: page-aligned */
     c->next = NULL;
     c->size = ARENA_HUGE - sizeof *c;
     c->map = start;

@@ -128,6 +128,7 @@ void diag_set_free(diag_set *s)
     diag_set_init(s);
 }
 
+__attribute__((format(printf, 1, 0)))
 static char *vformat(const char *fmt, va_list ap)
 {
     va_list ap2;

@@ -154,6 +154,7 @@ static bool quiet(const checker *c, diag_code code)
            (code == D_MISSING || code == D_UNUSED || code == D_NO_CATCHALL || code == D_UNREACHABLE);
 }
 
+__attribute__((format(printf, 5, 0)))
 static diag *report(checker *c, diag_severity sev, diag_code code, src_loc loc,
                     const char *fmt, va_list ap)
 {

@@ -138,7 +138,8 @@ static int pp_lex(PP_STYPE *val, src_loc *loc, struct parse_ctx *pc)
          * format`: anything else is a misspelt or unknown statement. It is
          * reported here, even right after another error, unless it looks
          * like a field (`name :`) of a record whose `{` went missing:
-         * that mistake was reported already, at the record. */
+         * that mistake was reported already, at the record. With no error
+         * before it, nothing was: the field stands outside its record. */
         token u;
         next_raw(pc, &u);
         pc->pending = u;
@@ -146,6 +147,9 @@ static int pp_lex(PP_STYPE *val, src_loc *loc, struct parse_ctx *pc)
         vec_push(pc->a, &pc->pol->skipped_names, t.text);
         if (u.kind != TK_COLON)
             bad_statement(pc, &t);
+        else if (pc->pol->syntax_errors == 0)
+            syntax_error(pc, t.loc, "`%s :` declares a field: put it inside the `record` block",
+                         t.text);
         pc->prev = TK_IDENT;
         pc->last_text = t.text;
         pc->prev_loc = t.loc;

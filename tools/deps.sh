@@ -20,6 +20,9 @@ make:make
 /usr/bin/chromium:chromium
 /usr/bin/emacs:emacs-nox
 /usr/bin/vim:vim-nox
+clang:clang
+/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev
+/usr/bin/valgrind:valgrind
 /usr/bin/time:time
 /usr/bin/mlr:miller
 "
@@ -33,6 +36,15 @@ for item in $needs; do
         *) command -v "$what" >/dev/null 2>&1 || missing="$missing $pkg" ;;
     esac
 done
+
+# clang (make fuzz) links libFuzzer from libclang-rt-14-dev; any version
+# of clang that has its libFuzzer will do.
+case $missing in
+    *libclang-rt-14-dev*)
+        if ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; then
+            missing=$(echo "$missing" | sed 's/ libclang-rt-14-dev//')
+        fi ;;
+esac
 
 # libgccjit's header lives under the compiler's version; accept any.
 case $missing in

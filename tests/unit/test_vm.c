@@ -55,8 +55,10 @@ static bool covered[OP__COUNT];
 #ifdef TEST_VM_NATIVE
 #include "../../compiler/jit.h"
 
-static jit_code *native_codes[4096];   /* kept (reachable) until exit */
-static int nnative_codes;
+/* Every native code made, kept until the group's teardown frees them: a
+ * vm does not own its code, and the tests free their vms as they go. */
+static jit_code **native_codes;
+static size_t nnative_codes, native_codes_cap;
 
 static vm *native_vm_new(const sla_program *p, const sla_calendar *cal, int64_t now)
 {
@@ -68,8 +70,11 @@ static vm *native_vm_new(const sla_program *p, const sla_calendar *cal, int64_t 
         print_error("native code: %s\n", err);
         fail();
     }
-    if (nnative_codes < (int)(sizeof native_codes / sizeof native_codes[0]))
-        native_codes[nnative_codes++] = c;
+    if (nnative_codes == native_codes_cap) {
+        native_codes_cap = native_codes_cap ? 2 * native_codes_cap : 256;
+        native_codes = xrealloc(native_codes, native_codes_cap * sizeof *native_codes);
+    }
+    native_codes[nnative_codes++] = c;
     vm_use_native(v, jit_function(c));
     return v;
 }
@@ -250,6 +255,11 @@ static int group_teardown(void **state)
     cal_free(&cal_hol);
     tz_free(zone_utc);
     tz_free(zone_ny);
+#ifdef TEST_VM_NATIVE
+    for (size_t i = 0; i < nnative_codes; i++)
+        jit_free(native_codes[i]);
+    free(native_codes);
+#endif
     return 0;
 }
 
@@ -1567,6 +1577,56 @@ static void business_time_overflow_weeks(void **state)
     isolated(huge_business_add_76m_weeks, "TADDB of 6 * 2^60us of business time");
 }
 
+/* Regression test (found by tests/fuzz/fuzz_time): with one business
+ * minute a week, a century of business time is a million years of
+ * calendar time; cal_add's day was past what microseconds hold and at()
+ * overflowed. Unset now, as is business time added to a time too far
+ * from 1970 for the calendar (reachable: a time plus a huge duration). */
+static bool thin_calendar_add(void)
+{
+    sla_calendar thin;
+    memset(&thin, 0, sizeof thin);
+    thin.zone = zone_utc;
+    thin.hours[0][0] = (cal_interval){9 * 60, 9 * 60 + 1};
+    thin.nhours[0] = 1;
+    if (!cal_prepare(&thin))
+        return false;
+    rig r;
+    rig_begin(&r, &thin, 0);
+    rig_op(&r, OP_TADDB, VT_TIME, VT_TIME, VT_BDURATION, 0);
+    int64_t t = utc(2026, 10, 30, 16, 30);
+    sla_value far = run2(&r, I(t), BUS(800000 * HOUR));
+    sla_value near = run2(&r, I(t), BUS(2 * HOUR));
+    bool ok = far.null && !near.null && near.i == utc(2029, 2, 12, 9, 1);
+    if (!ok)
+        fprintf(stderr, "one minute a week: 800000 business hours %s, 2 business hours %" PRId64
+                "\n", far.null ? "unset" : "set", near.null ? -1 : near.i / US);
+    rig_free(&r);
+    cal_free(&thin);
+    return ok;
+}
+
+static bool far_instant_add(void)
+{
+    rig r;
+    rig_begin(&r, &cal_utc, 0);
+    rig_op(&r, OP_TADDB, VT_TIME, VT_TIME, VT_BDURATION, 0);
+    sla_value v = run2(&r, I(INT64_MAX - HOUR), BUS(HOUR));
+    sla_value w = run2(&r, I(INT64_MIN + HOUR), DAYS(1));
+    bool ok = v.null && w.null;
+    if (!ok)
+        fprintf(stderr, "business time added to a time beyond the calendar is set\n");
+    rig_free(&r);
+    return ok;
+}
+
+static void business_time_beyond_the_calendar(void **state)
+{
+    (void)state;
+    isolated(thin_calendar_add, "TADDB on a calendar of one minute a week");
+    isolated(far_instant_add, "TADDB at the ends of the int64 range");
+}
+
 static void business_time_overflow_days(void **state)
 {
     (void)state;
@@ -2695,6 +2755,7 @@ int main(void)
         cmocka_unit_test(business_time_overflow_microseconds),
         cmocka_unit_test(business_time_overflow_weeks),
         cmocka_unit_test(business_time_overflow_days),
+        cmocka_unit_test(business_time_beyond_the_calendar),
         cmocka_unit_test(handoffs_wall_clock),
         cmocka_unit_test(handoffs_business_time),
         cmocka_unit_test(handoff_window_out_of_range),
