@@ -20,26 +20,28 @@ static sla_value time_value(int64_t t)
 #define MAX_BUSINESS_US (INT64_C(100) * 366 * 86400 * 1000000)
 #define MAX_BUSINESS_DAYS (INT64_C(100) * 366)
 
-/* Nor is it asked about instants more than ten thousand years from 1970,
- * or to add business time that would take it further than that again: a
- * century of business time is a million years of calendar time when the
- * week has one business minute, past what microseconds hold. */
-#define MAX_CALENDAR_US (INT64_C(10000) * 366 * 86400 * 1000000)
-#define WEEK_US (INT64_C(7) * 86400 * 1000000)
+/* Nor is it asked about instants outside the years its tables cover
+ * (1900-2199, cal_prepare), or to add business time that would take it
+ * past their end: there its cost would grow with the distance (every
+ * change of offset walked one by one), and far enough, its arithmetic
+ * would overflow. Such values are unset. A day is kept at either end for
+ * the zone's offset. */
+#define DAY_US (INT64_C(86400) * 1000000)
+#define WEEK_US (7 * DAY_US)
 
-static bool in_reach(int64_t t)
+static bool in_reach(const sla_calendar *cal, int64_t t)
 {
-    return t >= -MAX_CALENDAR_US && t <= MAX_CALENDAR_US;
+    return t >= (cal->corr_lo + 1) * DAY_US && t < (cal->corr_hi - 1) * DAY_US;
 }
 
-/* Whether amount (business microseconds, or business days) takes the
- * calendar at most MAX_CALENDAR_US: each whole week gives the weekly
- * total, the weeks at either end may give nothing, and each holiday takes
- * at most a week's worth. */
-static bool span_in_reach(const sla_calendar *cal, int64_t amount, bool days)
+/* Whether amount (business microseconds, or business days) added to t
+ * stays in reach: each whole week gives the weekly total, the weeks at
+ * either end may give nothing, and each holiday takes at most a week. */
+static bool span_in_reach(const sla_calendar *cal, int64_t t, int64_t amount, bool days)
 {
     int64_t per_week = days ? cal->work_days : cal->week_us;
-    return per_week > 0 && amount / per_week + 2 + cal->nholidays <= MAX_CALENDAR_US / WEEK_US;
+    return per_week > 0 && in_reach(cal, t) &&
+           amount / per_week + 2 + cal->nholidays <= ((cal->corr_hi - 1) * DAY_US - t) / WEEK_US;
 }
 
 sla_value clk_add(const sla_calendar *cal, int64_t t, const sla_value *d, int sign)
@@ -48,14 +50,14 @@ sla_value clk_add(const sla_calendar *cal, int64_t t, const sla_value *d, int si
         return unset;
     int64_t amount = sign < 0 ? -d->i : d->i;
     if (amount < 0 || amount > (d->len == 1 ? MAX_BUSINESS_DAYS : MAX_BUSINESS_US) ||
-        !in_reach(t) || !span_in_reach(cal, amount, d->len == 1))
+        !span_in_reach(cal, t, amount, d->len == 1))
         return unset;
     return time_value(d->len == 1 ? cal_add_days(cal, t, amount) : cal_add(cal, t, amount));
 }
 
 sla_value clk_between(const sla_calendar *cal, int64_t a, int64_t b)
 {
-    if (!cal || !in_reach(a) || !in_reach(b))
+    if (!cal || !in_reach(cal, a) || !in_reach(cal, b))
         return unset;
     return (sla_value){.i = cal_between(cal, a, b)};
 }
@@ -112,8 +114,7 @@ void clk_cadence(const sla_cadence *c, const sla_calendar *cal, int64_t now,
     bool business = wall->null;
     if (business && (bus->null || !cal || bus->i < 0 ||
                      bus->i > (bus->len == 1 ? MAX_BUSINESS_DAYS : MAX_BUSINESS_US) ||
-                     !in_reach(start->i) || !in_reach(now) ||
-                     !span_in_reach(cal, bus->i, bus->len == 1)))
+                     !in_reach(cal, now) || !span_in_reach(cal, start->i, bus->i, bus->len == 1)))
         return;
     int64_t period = business ? clk_business_us(cal, start->i, bus) : wall->i;
     if (period <= 0)
