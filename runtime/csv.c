@@ -125,6 +125,14 @@ csv_reader *csv_open_mem(const char *data, size_t len, const char *name)
     return r;
 }
 
+csv_reader *csv_open_chunk(const char *data, size_t len, const char *name, int64_t line)
+{
+    csv_reader *r = csv_open_mem(data, len, name);
+    r->started = true;
+    r->line = line;
+    return r;
+}
+
 void csv_close(csv_reader *r)
 {
     if (!r)
@@ -150,6 +158,11 @@ int64_t csv_error_line(const csv_reader *r)
 uint64_t csv_offset(const csv_reader *r)
 {
     return r->base + r->pos;
+}
+
+const char *csv_cursor(const csv_reader *r)
+{
+    return (const char *)r->data + r->pos;
 }
 
 static csv_status fail(csv_reader *r, const char *msg, int64_t line)
