@@ -207,6 +207,21 @@ static void write_row(run *r, lane *l, const sla_value *regs)
         const sla_output *o = &p->outputs[i];
         vtype t = p->reg_types[o->reg];
         const sla_value *v = &regs[o->reg];
+        if (!r->o->jsonl) {
+            if (i)
+                buf_putc(b, ',');
+            if (t == VT_TEXT) {
+                if (!v->null && v->len)
+                    csv_cell(b, v->s, v->len);
+                continue;
+            }
+            if (t != VT_STAGE && t != VT_CLASS) {
+                /* Numbers, times, durations, statuses: never a comma,
+                 * quote or line end to quote. */
+                fmt_value(b, t, v, r->s[0].ses.zone, NULL);
+                continue;
+            }
+        }
         buf_reset(&l->cell);
         fmt_value(&l->cell, t, v, r->s[0].ses.zone, program_names(p, t));
         if (r->o->jsonl) {
@@ -221,12 +236,12 @@ static void write_row(run *r, lane *l, const sla_value *regs)
             else
                 json_text(b, l->cell.data, l->cell.len);
         } else {
-            if (i)
-                buf_putc(b, ',');
             csv_cell(b, l->cell.data, l->cell.len);
         }
     }
-    buf_puts(b, r->o->jsonl ? "}\n" : "\n");
+    if (r->o->jsonl)
+        buf_putc(b, '}');
+    buf_putc(b, '\n');
 }
 
 static void rows_add(rowlens *rl, size_t n)
