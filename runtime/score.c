@@ -10,11 +10,18 @@
  *
  * Output files are written whole or not at all (common/outfile.c).
  *
- * A run has one or two sides, each a program with its own session,
- * columns and vm over the same reader: `sla diff` scores one export with
- * two policies in one pass. A row bad for either side is rejected once,
+ * A run has one or two sides, each a program with its own session and
+ * columns over the same reader: `sla diff` scores one export with two
+ * policies in one pass. A row bad for either side is rejected once,
  * with the first side's reason, so the rule above holds for the pair;
  * only the first side writes output rows.
+ *
+ * A lane is what one thread needs to score records: its vms and where
+ * its rows go. One loop, score_loop, scores the records of a reader with
+ * a lane, either the whole input sequentially or, with threads, a
+ * worker's chunk of whole records; the main thread then writes the
+ * chunks in input order (see "threads" below for why the bytes are the
+ * same whatever the number of threads).
  */
 #include "score.h"
 
