@@ -125,14 +125,6 @@ csv_reader *csv_open_mem(const char *data, size_t len, const char *name)
     return r;
 }
 
-csv_reader *csv_open_chunk(const char *data, size_t len, const char *name, int64_t line)
-{
-    csv_reader *r = csv_open_mem(data, len, name);
-    r->started = true;
-    r->line = line;
-    return r;
-}
-
 void csv_close(csv_reader *r)
 {
     if (!r)

@@ -54,11 +54,6 @@ typedef struct csv_reader csv_reader;
 csv_reader *csv_open_fd(int fd, const char *name);
 /* Reads from memory (not copied; must outlive the reader). */
 csv_reader *csv_open_mem(const char *data, size_t len, const char *name);
-/* Reads whole records that another reader found, from memory: their first
- * line is line, and the start of the input (a byte order mark, UTF-16) is
- * not looked for. Bytes cut at a record boundary read exactly as they read
- * within the whole input: a worker thread's share (runtime/score.c). */
-csv_reader *csv_open_chunk(const char *data, size_t len, const char *name, int64_t line);
 void csv_close(csv_reader *r);
 
 csv_status csv_next(csv_reader *r, csv_record *out);

@@ -410,13 +410,106 @@ static void progress_end(progress *pg)
     pg->shown = false;
 }
 
+/* ---- where records come from ------------------------------------------------ */
+
+/* A record of a chunk as the main thread's reader gave it: offsets into
+ * the chunk's bytes and fields. */
+typedef struct chunk_rec {
+    int64_t line, end_line;
+    int64_t err_line;        /* a bad record: its reason's line */
+    size_t raw, err;         /* offsets in data: its bytes; a bad record's reason */
+    size_t field0;           /* its first field in fields */
+    uint32_t raw_len;
+    int nfields;
+    bool bad;
+} chunk_rec;
+
+typedef struct chunk_field {
+    uint32_t off;            /* in data (a chunk is far below 4 GiB) */
+    uint32_t len;            /* its length, QUOTED_BIT if it was quoted */
+} chunk_field;
+
+#define QUOTED_BIT 0x80000000u
+_Static_assert(CSV_MAX_RECORD < QUOTED_BIT, "a field's length leaves QUOTED_BIT free");
+
+/* Whole records for a worker; see "threads" below. */
+typedef struct chunk {
+    char *data;              /* the records' bytes, fields unescaped, reasons */
+    size_t len, cap;
+    chunk_rec *recs;
+    size_t nrecs, crecs;
+    chunk_field *fields;
+    size_t nfields, cfields;
+    char *fatal;             /* the reader failed right after these records */
+    int64_t fatal_line;
+    buf out, rej, msg;       /* the worker's rows, rejects and error */
+    rowlens out_rows, rej_rows;
+    score_stats st;
+    int rc;
+    bool done;
+} chunk;
+
+/* Where score_loop's records come from: the reader, or a chunk whose
+ * records it replays exactly as the reader gave them. */
+typedef struct feed {
+    csv_reader *in;          /* NULL: replay c */
+    const chunk *c;
+    size_t next;             /* c's next record */
+    csv_field *fields;       /* the replayed record's */
+    int fcap;
+    const char *err;         /* the last bad record's reason and line */
+    int64_t err_line;
+} feed;
+
+static csv_status feed_next(feed *f, csv_record *rec)
+{
+    if (f->in)
+        return csv_next(f->in, rec);
+    const chunk *c = f->c;
+    memset(rec, 0, sizeof *rec);
+    if (f->next == c->nrecs)
+        return CSV_EOF;
+    const chunk_rec *cr = &c->recs[f->next++];
+    rec->line = cr->line;
+    rec->end_line = cr->end_line;
+    rec->raw = c->data + cr->raw;
+    rec->raw_len = cr->raw_len;
+    if (cr->bad) {
+        f->err = c->data + cr->err;
+        f->err_line = cr->err_line;
+        rec->fields = f->fields;
+        return CSV_BAD;
+    }
+    if (cr->nfields > f->fcap) {
+        f->fcap = cr->nfields;
+        f->fields = xrealloc(f->fields, (size_t)f->fcap * sizeof *f->fields);
+    }
+    const chunk_field *cf = &c->fields[cr->field0];
+    for (int i = 0; i < cr->nfields; i++)
+        f->fields[i] = (csv_field){c->data + cf[i].off, cf[i].len & ~QUOTED_BIT,
+                                   (cf[i].len & QUOTED_BIT) != 0};
+    rec->fields = f->fields;
+    rec->nfields = cr->nfields;
+    return CSV_OK;
+}
+
+static const char *feed_error(const feed *f)
+{
+    return f->in ? csv_error(f->in) : f->err;
+}
+
+static int64_t feed_error_line(const feed *f)
+{
+    return f->in ? csv_error_line(f->in) : f->err_line;
+}
+
 /* ---- the records -------------------------------------------------------------- */
 
 /* Scores every record in, with l. The same loop scores the whole input
  * sequentially and a worker's share of it: the share starts at a record
  * boundary after a record that is not an empty line, so the empty lines
  * it holds back are the same. */
-static int score_loop(run *r, lane *l, csv_reader *in, score_stats *st)
+static int score_loop(run *r, lane *l, feed *in, score_stats *st)
 {
     csv_record rec;
     csv_status s;
@@ -428,7 +521,7 @@ static int score_loop(run *r, lane *l, csv_reader *in, score_stats *st)
     int64_t blank_lines[64];
     int nblank = 0;
     for (;;) {
-        s = csv_next(in, &rec);
+        s = feed_next(in, &rec);
         if (s == CSV_EOF && l->fatal)
             s = CSV_FATAL;
         if (s == CSV_EOF)
@@ -450,18 +543,18 @@ static int score_loop(run *r, lane *l, csv_reader *in, score_stats *st)
             break;
         st->read++;
         if (l->pg && (st->read % PROGRESS_EVERY) == 0)
-            progress_show(l->pg, st->read, csv_offset(in));
+            progress_show(l->pg, st->read, csv_offset(in->in));
         if (s == CSV_FATAL) {
             say(l, "%s:%lld: %s\n", r->name,
-                (long long)(l->fatal ? l->fatal_line : csv_error_line(in)),
-                l->fatal ? l->fatal : csv_error(in));
+                (long long)(l->fatal ? l->fatal_line : feed_error_line(in)),
+                l->fatal ? l->fatal : feed_error(in));
             rc = 1;
             break;
         }
         if (r->o->pick_fn && !picked(r, s, &rec, st))
             continue;
         if (s == CSV_BAD) {
-            if ((rc = reject(r, l, &rec, csv_error_line(in), NULL, csv_error(in), st)))
+            if ((rc = reject(r, l, &rec, feed_error_line(in), NULL, feed_error(in), st)))
                 break;
             continue;
         }
@@ -532,31 +625,21 @@ static void lane_free(lane *l)
 /* ---- threads ------------------------------------------------------------------- */
 
 /* The main thread reads the input with the one reader, which finds where
- * each record ends exactly as a sequential run would (quoted line ends
- * included), and copies whole records into chunks of about CHUNK_BYTES;
- * workers score a chunk each with a reader of their own over its bytes
- * (parsing them a second time costs less than a tenth of a record's
- * work), and the main thread writes the chunks' rows, rejects and first
- * error in input order. Output goes through the run's files with the
+ * each record ends exactly as a sequential run would (quoted line ends,
+ * bad rows), and copies whole records with their fields into chunks of
+ * about CHUNK_BYTES; workers score a chunk each, replaying its records as
+ * the reader gave them (parsing is about a sixth of the work; the main
+ * thread does it once, and the workers the rest), and the main thread
+ * writes the chunks' rows, rejects and first error in input order. A
+ * chunk never ends with an empty line, so the empty lines score_loop
+ * holds back are the same. Output goes through the run's files with the
  * flushes a sequential run would make (the sequential byte counts), so
  * even a failed run leaves the same bytes on a pipe. A run holds at most
- * 2 x threads + 2 chunks: memory does not grow with the input.
- * SLA_TEST_CHUNK_BYTES sets the size of a chunk, for tests to cut the
- * input everywhere (1: a record a chunk). */
-enum { CHUNK_BYTES = 1 << 20 };
-
-typedef struct chunk {
-    char *data;              /* whole records, as written */
-    size_t len, cap;
-    int64_t line;            /* the first record's line */
-    char *fatal;             /* the reader failed right after these records */
-    int64_t fatal_line;
-    buf out, rej, msg;       /* the worker's rows, rejects and error */
-    rowlens out_rows, rej_rows;
-    score_stats st;
-    int rc;
-    bool done;
-} chunk;
+ * 2 x threads + 2 chunks, smaller when there are many (CHUNKS_BUDGET in
+ * all): memory does not grow with the input. SLA_TEST_CHUNK_BYTES sets
+ * the size of a chunk, for tests to cut the input everywhere (1: a record
+ * a chunk). */
+enum { CHUNK_BYTES = 1 << 20, CHUNK_MIN = 64 << 10, CHUNKS_BUDGET = 24 << 20 };
 
 typedef struct pool {
     run *r;
@@ -572,10 +655,11 @@ typedef struct pool {
 typedef struct worker {
     pool *pl;
     lane l;
+    feed fd;
     pthread_t t;
 } worker;
 
-static void score_chunk(run *r, lane *l, chunk *c)
+static void score_chunk(run *r, lane *l, feed *fd, chunk *c)
 {
     buf_reset(&c->out);
     buf_reset(&c->rej);
@@ -587,9 +671,9 @@ static void score_chunk(run *r, lane *l, chunk *c)
     l->fatal = c->fatal;
     l->fatal_line = c->fatal_line;
     memset(&c->st, 0, sizeof c->st);
-    csv_reader *in = csv_open_chunk(c->data, c->len, r->name, c->line);
-    c->rc = score_loop(r, l, in, &c->st);
-    csv_close(in);
+    fd->c = c;
+    fd->next = 0;
+    c->rc = score_loop(r, l, fd, &c->st);
     /* The lengths move to the chunk; the lane's arrays are reused. */
     rowlens t = c->out_rows;
     c->out_rows = l->out_rows;
@@ -611,7 +695,7 @@ static void *work(void *arg)
             break;
         chunk *c = &pl->slots[pl->taken++ % pl->nslots];
         pthread_mutex_unlock(&pl->mu);
-        score_chunk(pl->r, &w->l, c);
+        score_chunk(pl->r, &w->l, &w->fd, c);
         pthread_mutex_lock(&pl->mu);
         c->done = true;
         pthread_cond_signal(&pl->done);
@@ -620,14 +704,37 @@ static void *work(void *arg)
     return NULL;
 }
 
-/* Copies records from in into c until it holds CHUNK_BYTES and ends
- * after a record that is not an empty line. True when the input ended
- * (c->fatal says if it could not be read to its end). */
+/* Room for n more bytes in c's data. */
+static void chunk_reserve(chunk *c, size_t n)
+{
+    if (c->len + n <= c->cap)
+        return;
+    size_t cap = c->cap ? c->cap : CHUNK_BYTES + (CHUNK_BYTES >> 2);
+    while (cap < c->len + n)
+        cap *= 2;
+    c->data = xrealloc(c->data, cap);
+    c->cap = cap;
+}
+
+/* Appends s[0..n) to c's data; its offset. */
+static size_t chunk_put(chunk *c, const void *p, size_t n)
+{
+    chunk_reserve(c, n);
+    size_t at = c->len;
+    memcpy(c->data + at, p, n);
+    c->len += n;
+    return at;
+}
+
+/* Copies records from in into c until it holds chunk_bytes and ends
+ * after a record that is not an empty line: each record's bytes as
+ * written and its fields (those with "" escapes unescaped), or a bad
+ * record's reason, so that the worker reads none of it again. True when
+ * the input ended (c->fatal says if it could not be read to its end). */
 static bool fill_chunk(run *r, csv_reader *in, chunk *c, size_t chunk_bytes)
 {
     csv_record rec;
-    c->len = 0;
-    c->line = 0;
+    c->len = c->nrecs = c->nfields = 0;
     free(c->fatal);
     c->fatal = NULL;
     c->done = false;
@@ -645,20 +752,37 @@ static bool fill_chunk(run *r, csv_reader *in, chunk *c, size_t chunk_bytes)
             c->fatal_line = csv_error_line(in);
             return true;
         }
-        if (c->len == 0)
-            c->line = rec.line;
-        size_t n = (size_t)(csv_cursor(in) - rec.raw);
-        if (c->len + n > c->cap) {
-            size_t cap = c->cap ? c->cap : CHUNK_BYTES + (CHUNK_BYTES >> 2);
-            while (cap < c->len + n)
-                cap *= 2;
-            c->data = xrealloc(c->data, cap);
-            c->cap = cap;
+        const char *end = csv_cursor(in);
+        if (c->nrecs == c->crecs) {
+            c->crecs = c->crecs ? c->crecs * 2 : 4096;
+            c->recs = xrealloc(c->recs, c->crecs * sizeof *c->recs);
         }
-        memcpy(c->data + c->len, rec.raw, n);
-        c->len += n;
+        chunk_rec *cr = &c->recs[c->nrecs++];
+        *cr = (chunk_rec){.line = rec.line, .end_line = rec.end_line,
+                          .raw = chunk_put(c, rec.raw, (size_t)(end - rec.raw)),
+                          .raw_len = (uint32_t)rec.raw_len, .field0 = c->nfields,
+                          .nfields = rec.nfields, .bad = s == CSV_BAD};
+        if (s == CSV_BAD) {
+            cr->err_line = csv_error_line(in);
+            cr->err = chunk_put(c, csv_error(in), strlen(csv_error(in)) + 1);
+        }
+        if (c->nfields + (size_t)rec.nfields > c->cfields) {
+            while (c->nfields + (size_t)rec.nfields > c->cfields)
+                c->cfields = c->cfields ? c->cfields * 2 : 65536;
+            c->fields = xrealloc(c->fields, c->cfields * sizeof *c->fields);
+        }
+        chunk_field *to = &c->fields[c->nfields];
+        c->nfields += (size_t)rec.nfields;
+        for (int i = 0; i < rec.nfields; i++) {
+            const csv_field *f = &rec.fields[i];
+            size_t off = f->p >= rec.raw && f->p + f->len <= end
+                             ? cr->raw + (size_t)(f->p - rec.raw)
+                             : chunk_put(c, f->p, f->len);   /* unescaped */
+            to[i] = (chunk_field){(uint32_t)off, f->len | (f->quoted ? QUOTED_BIT : 0)};
+        }
         bool blank = s == CSV_OK && rec.nfields == 1 && rec.raw_len == 0 && r->ncolumns > 1;
-        if (!blank && c->len >= chunk_bytes)
+        if (!blank && c->len + c->nfields * sizeof *c->fields + c->nrecs * sizeof *c->recs >=
+                          chunk_bytes)
             return false;
     }
 }
@@ -706,6 +830,9 @@ static int emit_chunk(run *r, chunk *c, score_stats *st)
 static int score_threads(run *r, csv_reader *in, score_stats *st, int nthreads)
 {
     pool pl = {.r = r, .nslots = 2 * nthreads + 2, .chunk_bytes = CHUNK_BYTES};
+    if (pl.chunk_bytes * (size_t)pl.nslots > CHUNKS_BUDGET)
+        pl.chunk_bytes = CHUNKS_BUDGET / (size_t)pl.nslots < CHUNK_MIN ? CHUNK_MIN
+                         : CHUNKS_BUDGET / (size_t)pl.nslots;
     const char *test_chunk = getenv("SLA_TEST_CHUNK_BYTES");
     if (test_chunk && atol(test_chunk) > 0)
         pl.chunk_bytes = (size_t)atol(test_chunk);
@@ -748,7 +875,8 @@ static int score_threads(run *r, csv_reader *in, score_stats *st, int nthreads)
         l.out_f = &r->out;
         l.rej_f = &r->rej;
         l.pg = &r->pg;
-        rc = score_loop(r, &l, in, st);
+        feed fd = {.in = in};
+        rc = score_loop(r, &l, &fd, st);
         lane_free(&l);
     }
     pthread_mutex_lock(&pl.mu);
@@ -790,10 +918,13 @@ static int score_threads(run *r, csv_reader *in, score_stats *st, int nthreads)
             report_acc_free(w[i].l.acc[0]);
         }
         lane_free(&w[i].l);
+        free(w[i].fd.fields);
     }
     for (int i = 0; i < pl.nslots; i++) {
         chunk *c = &pl.slots[i];
         free(c->data);
+        free(c->recs);
+        free(c->fields);
         free(c->fatal);
         buf_free(&c->out);
         buf_free(&c->rej);
@@ -852,7 +983,8 @@ static int score_records(run *r, csv_reader *in, score_stats *st, int nthreads)
     l.out_f = &r->out;
     l.rej_f = &r->rej;
     l.pg = &r->pg;
-    rc = score_loop(r, &l, in, st);
+    feed fd = {.in = in};
+    rc = score_loop(r, &l, &fd, st);
     lane_free(&l);
     return rc;
 }
