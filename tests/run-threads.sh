@@ -17,7 +17,8 @@
 #     CRLF rows), with --rejects, without (to standard output, so the
 #     rows written before the first bad row are compared too: one bad
 #     row after many flushes), as JSON Lines, from standard input, and
-#     with native code.
+#     with native code;
+#   - the progress line on a terminal (script(1)), and not with -q.
 #
 # Usage: tests/run-threads.sh [BUILD_DIR]
 set -u
@@ -154,6 +155,36 @@ check "bad.csv from standard input" "$tmp/bad.csv" score bench/reference.sla - -
 check "bad.csv without --rejects" /dev/null score bench/reference.sla "$tmp/bad.csv" --as-of 2026-11-01T00:00:00Z --no-jit
 check "late-bad.csv without --rejects" /dev/null score bench/reference.sla "$tmp/late-bad.csv" --as-of 2026-11-01T00:00:00Z --no-jit
 check "bad-head.csv (cut inside a row)" /dev/null score bench/reference.sla "$tmp/bad-head.csv" --as-of 2026-11-01T00:00:00Z --rejects '{tmp}/rejects' --no-jit
+
+# The progress line: on a terminal only (script(1) gives sla one for
+# standard error), after the first second (the input pauses), cleared at
+# the end; never with -q, and never in a pipe (every run above).
+progress() {
+    local name=$1 want=$2
+    shift 2
+    script -qec "sh -c '(head -n 9000 \"$tmp/leads.csv\"; sleep 1.3; tail -n +9001 \"$tmp/leads.csv\") | \"$sla\" score bench/reference.sla - --as-of 2026-11-01T00:00:00Z -o \"$tmp/progress.out\" $*'" /dev/null > "$tmp/tty.txt" 2>&1
+    local got=none
+    if grep -q 'rows/s' "$tmp/tty.txt"; then
+        got=shown
+        # The last thing written is the line cleared.
+        [ "$(tail -c 4 "$tmp/tty.txt" | od -An -c | tr -d ' ')" = '\r033[K' ] || got="shown, not cleared"
+    fi
+    if [ "$got" = "$want" ] && cmp -s "$tmp/progress.out" "$tmp/one-leads.out"; then
+        pass=$((pass + 1))
+    else
+        echo "FAIL: progress line, $name: $got, expected $want (or the output differs)"
+        od -c "$tmp/tty.txt" | head -5
+        fail=$((fail + 1))
+    fi
+}
+if command -v script > /dev/null; then
+    "$sla" score bench/reference.sla "$tmp/leads.csv" --as-of 2026-11-01T00:00:00Z -o "$tmp/one-leads.out"
+    progress "one thread" shown --threads 1
+    progress "two threads" shown --threads 2
+    progress "-q" none --threads 2 -q
+else
+    echo "run-threads: no script(1): the progress line is not checked"
+fi
 
 echo "threads: $pass passed, $fail failed"
 [ $fail = 0 ]
