@@ -11,6 +11,10 @@
  * pays: a cached object exists, or the input is a regular file large
  * enough that the compile (a few hundred milliseconds) is small next to
  * the run.
+ *
+ * `sla score` and `sla report` run on a thread a core by default
+ * (--threads); runtime/score.c keeps the output the same whatever the
+ * number. A progress line goes to standard error when it is a terminal.
  */
 #include "sla.h"
 
@@ -31,6 +35,7 @@
 #include "../runtime/vm.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -397,7 +402,10 @@ static int run_threads(const run_args *a, score_options *o)
 {
     o->progress = !a->quiet && isatty(STDERR_FILENO);
     if (!a->threads) {
-        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        /* The cores this process may run on (taskset), else those online. */
+        cpu_set_t set;
+        long n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set)
+                                                             : sysconf(_SC_NPROCESSORS_ONLN);
         o->threads = n < 1 ? 1 : n > THREADS_MAX ? THREADS_MAX : (int)n;
         return 0;
     }
