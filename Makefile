@@ -42,7 +42,7 @@ CFLAGS  ?= -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(OPT) $(CFLAGS) -Iinclude -I$(BUILD)/gen -MMD -MP
 LDFLAGS ?=
 # libgccjit: compiler/jit.c (native code); the runtime itself does not use it.
-LDLIBS  := -lgccjit -ldl -lm
+LDLIBS  := -lgccjit -ldl -lm -lpthread
 
 # Generated code gets only the exemptions it needs.
 GEN_WARN := -Wall -Wextra -Werror -Wno-unused-function -Wno-sign-compare \
@@ -132,6 +132,8 @@ test-run: $(PROGS) $(TESTS)
 	$(PYTHON) tests/tools/report_oracle.py $(BUILD)/sla || status=1; \
 	echo "== sla report --format html in headless Chromium ($(BUILD))"; \
 	tests/run-html.sh $(BUILD) || status=1; \
+	echo "== sla score and report: the same bytes with 1, 2, 3 and 8 threads ($(BUILD))"; \
+	tests/run-threads.sh $(BUILD) || status=1; \
 	echo "== sla score golden tests with native code, --jit ($(BUILD))"; \
 	tests/run-score.sh $(BUILD) --jit || status=1; \
 	echo "== native code and its cache ($(BUILD))"; \

@@ -11,6 +11,10 @@
  * pays: a cached object exists, or the input is a regular file large
  * enough that the compile (a few hundred milliseconds) is small next to
  * the run.
+ *
+ * `sla score` and `sla report` run on a thread a core by default
+ * (--threads); runtime/score.c keeps the output the same whatever the
+ * number. A progress line goes to standard error when it is a terminal.
  */
 #include "sla.h"
 
@@ -31,6 +35,7 @@
 #include "../runtime/vm.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,7 +82,10 @@ static const char usage[] =
     "  --rejects FILE       write bad rows to FILE (CSV: line, column, reason,\n"
     "                       row) and go on; without it the first bad row stops\n"
     "                       the run\n"
-    "  -q, --quiet          no summary on standard error\n"
+    "  --threads N          score on N threads (default: one a core); the\n"
+    "                       output is the same whatever N\n"
+    "  -q, --quiet          no summary and no progress line on standard error\n"
+    "                       (on a terminal, a long run shows its progress)\n"
     "  --jit                evaluate with native code (libgccjit); exit 2 if\n"
     "                       the policy cannot be compiled\n"
     "  --no-jit             evaluate with the interpreter\n"
@@ -88,8 +96,8 @@ static const char usage[] =
     "                       it with `sla cache clear` or rm -rf\n"
     "  -v, --verbose        say on standard error how records are evaluated\n"
     "\n"
-    "Options of report (and --as-of, --rejects, -q, --jit, --no-jit,\n"
-    "--no-cache, -v as for score):\n"
+    "Options of report (and --as-of, --rejects, --threads, -q, --jit,\n"
+    "--no-jit, --no-cache, -v as for score):\n"
     "  -o, --output FILE    write the report to FILE (whole or not at all)\n"
     "  --format FORMAT      text (default), md (Markdown), json, or html (one\n"
     "                       self-contained page with charts)\n"
@@ -199,6 +207,9 @@ static int now_us(int64_t *out)
  * input, and the object is cached for every later run (docs/jit.md). */
 #define JIT_AUTO_BYTES (8 << 20)
 
+/* --threads: at most this many, and by default one a core up to it. */
+#define THREADS_MAX 256
+
 typedef enum { EVAL_AUTO, EVAL_JIT, EVAL_INTERPRET } eval_mode;
 
 static bool worth_compiling(const sla_program *p, const char *input, bool cache)
@@ -263,6 +274,7 @@ typedef struct run_args {
     const char *new_policy;   /* diff: the second policy; policy is the old one */
     const char *output, *format, *as_of, *rejects, *fail_on, *color;
     const char *id, *row;     /* explain: which record */
+    const char *threads;      /* score, report: --threads */
     bool quiet;
     eval_mode mode;
     jit_options jit;
@@ -286,6 +298,7 @@ static int read_run_args(int argc, char **argv, run_args *a)
         {"--color", NULL, &a->color, C_REPORT},
         {"--id", NULL, &a->id, C_EXPLAIN},
         {"--row", NULL, &a->row, C_EXPLAIN},
+        {"--threads", NULL, &a->threads, C_SCORE | C_REPORT},
     };
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i];
@@ -383,6 +396,31 @@ static sla_program *open_run(const run_args *a, const char *policy, const int64_
     return p;
 }
 
+/* --threads, or one a core; and a progress line when standard error is
+ * a terminal. -1 after a message for a bad --threads. */
+static int run_threads(const run_args *a, score_options *o)
+{
+    o->progress = !a->quiet && isatty(STDERR_FILENO);
+    if (!a->threads) {
+        /* The cores this process may run on (taskset), else those online. */
+        cpu_set_t set;
+        long n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set)
+                                                             : sysconf(_SC_NPROCESSORS_ONLN);
+        o->threads = n < 1 ? 1 : n > THREADS_MAX ? THREADS_MAX : (int)n;
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    long n = strtol(a->threads, &end, 10);
+    if (errno || end == a->threads || *end || n < 1 || n > THREADS_MAX) {
+        fprintf(stderr, "sla %s: --threads takes a number of threads from 1 to %d, not '%s'\n",
+                a->cmd, THREADS_MAX, a->threads);
+        return -1;
+    }
+    o->threads = (int)n;
+    return 0;
+}
+
 /* The summary of a run with --rejects: every row read is scored or rejected. */
 static void summary(const run_args *a, const score_stats *st)
 {
@@ -408,6 +446,8 @@ static int score(int argc, char **argv)
         fprintf(stderr, "sla: unknown format '%s': use csv or jsonl\n", a.format);
         return 2;
     }
+    if (run_threads(&a, &o) < 0)
+        return 2;
     jit_code *native;
     sla_program *p = open_run(&a, a.policy, NULL, &o, &native, &status);
     if (!p)
@@ -452,6 +492,8 @@ static int report_cmd(int argc, char **argv)
         return 2;
     }
     score_options o = {.input = a.input, .rejects = a.rejects, .discard = true};
+    if (run_threads(&a, &o) < 0)
+        return 2;
     jit_code *native;
     sla_program *p = open_run(&a, a.policy, NULL, &o, &native, &status);
     if (!p)

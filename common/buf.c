@@ -29,7 +29,7 @@ void buf_reset(buf *b)
     b->data[0] = '\0';
 }
 
-static void reserve(buf *b, size_t extra)
+void buf_grow(buf *b, size_t extra)
 {
     if (b->len + extra + 1 <= b->cap)
         return;
@@ -42,7 +42,7 @@ static void reserve(buf *b, size_t extra)
 
 void buf_put(buf *b, const void *p, size_t n)
 {
-    reserve(b, n);
+    buf_grow(b, n);
     memcpy(b->data + b->len, p, n);
     b->len += n;
     b->data[b->len] = '\0';
@@ -53,13 +53,6 @@ void buf_puts(buf *b, const char *s)
     buf_put(b, s, strlen(s));
 }
 
-void buf_putc(buf *b, char c)
-{
-    reserve(b, 1);
-    b->data[b->len++] = c;
-    b->data[b->len] = '\0';
-}
-
 void buf_printf(buf *b, const char *fmt, ...)
 {
     va_list ap;
@@ -68,7 +61,7 @@ void buf_printf(buf *b, const char *fmt, ...)
     va_end(ap);
     if (n <= 0)
         return;
-    reserve(b, (size_t)n);
+    buf_grow(b, (size_t)n);
     va_start(ap, fmt);
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
     va_end(ap);

@@ -21,7 +21,17 @@ void buf_free(buf *b);
 void buf_reset(buf *b);
 void buf_put(buf *b, const void *p, size_t n);
 void buf_puts(buf *b, const char *s);
-void buf_putc(buf *b, char c);
+/* Makes room for extra more bytes (and the NUL). */
+void buf_grow(buf *b, size_t extra);
+
+/* Inline: output rows are built a byte at a time (a comma, a quote). */
+static inline void buf_putc(buf *b, char c)
+{
+    if (b->len + 2 > b->cap)
+        buf_grow(b, 1);
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
+}
 void buf_printf(buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* A JSON string literal, quotes included. */

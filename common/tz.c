@@ -437,6 +437,8 @@ int64_t tz_local_to_utc(const tz_zone *z, int64_t local)
      * takes the earlier instant; one that never occurs takes the offset in
      * force before the change. */
     local = clamp(local);
+    if (z->ntrans == 0 && !(z->rule.present && z->rule.has_dst))
+        return local - (z->rule.present ? z->rule.std_off : z->initial_off);
     int32_t before = tz_offset_at(z, local - 86400 - 86400);
     int32_t after = tz_offset_at(z, local + 86400 + 86400);
     int64_t u1 = local - before, u2 = local - after;

@@ -197,8 +197,28 @@ static bool decimal_shape(const char *s, size_t n, bool *point, bool *exponent)
 
 /* ---- the readers, one per type ------------------------------------------------ */
 
+/* Up to 18 digits, with or without a minus (which cannot overflow): the
+ * whole numbers of an export, read without the general parser. */
+static bool plain_int(const char *s, size_t n, int64_t *out)
+{
+    size_t neg = n > 0 && s[0] == '-';
+    if (n <= neg || n - neg > 18)
+        return false;
+    uint64_t u = 0;
+    for (size_t i = neg; i < n; i++) {
+        unsigned d = (unsigned)((unsigned char)s[i] - '0');
+        if (d > 9)
+            return false;
+        u = u * 10 + d;
+    }
+    *out = neg ? -(int64_t)u : (int64_t)u;
+    return true;
+}
+
 static bool read_int(const char *s, size_t n, sla_value *out, msgbuf *m)
 {
+    if (plain_int(s, n, &out->i))
+        return true;
     int64_t v;
     bool point, exponent;
     switch (num_parse_int(s, n, &v)) {
@@ -323,10 +343,35 @@ static bool read_bool(const char *s, size_t n, sla_value *out, msgbuf *m)
     return not_a(m, s, n, "true or false", "expected true/false, yes/no, y/n, t/f or 1/0 (in any case)");
 }
 
+/* The length of the valid UTF-8 at the start of s[0..n): n if it all
+ * is. ASCII eight bytes at a time, then byte by byte from the first word
+ * with a byte that is not. */
+static size_t utf8_valid_prefix(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    for (uint64_t w; i + 8 <= n; i += 8) {
+        memcpy(&w, u + i, 8);
+        if (w & 0x8080808080808080ull)
+            break;
+    }
+    while (i < n) {
+        if (u[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k = utf8_seq_len(u + i, n - i);
+        if (k == 0)
+            return i;
+        i += k;
+    }
+    return n;
+}
+
 static bool read_text(const char *cell, size_t len, sla_value *out, msgbuf *m)
 {
     const unsigned char *u = (const unsigned char *)cell;
-    for (size_t i = 0; i < len;) {
+    for (size_t i = utf8_valid_prefix(cell, len); i < len;) {
         size_t k = utf8_seq_len(u + i, len - i);
         if (k == 0) {
             msg_printf(m, "the cell is not valid UTF-8 text: byte %zu is 0x%02X (save the export as UTF-8)",
@@ -354,8 +399,41 @@ static bool shape_reason(const char *why)
            strncmp(why, "the text does not match", 23) == 0;
 }
 
+/* The two digits at s as a number, or -1. */
+static int two_digits(const char *s)
+{
+    unsigned a = (unsigned)((unsigned char)s[0] - '0'), b = (unsigned)((unsigned char)s[1] - '0');
+    return a > 9 || b > 9 ? -1 : (int)(a * 10 + b);
+}
+
+/* The export's usual form, YYYY-MM-DD hh:mm:ss (or with a T), read
+ * directly: true with *local (seconds, in the field's zone) when s is
+ * exactly that and valid; anything else goes the whole way. */
+static bool plain_time(const char *s, size_t n, int64_t *local)
+{
+    if (n != 19 || s[4] != '-' || s[7] != '-' || s[13] != ':' || s[16] != ':' ||
+        (s[10] != ' ' && s[10] != 'T' && s[10] != 't'))
+        return false;
+    int y1 = two_digits(s), y2 = two_digits(s + 2), mo = two_digits(s + 5),
+        d = two_digits(s + 8), h = two_digits(s + 11), mi = two_digits(s + 14),
+        sec = two_digits(s + 17);
+    if ((y1 | y2 | mo | d | h | mi | sec) < 0)
+        return false;
+    int y = y1 * 100 + y2;
+    if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > civil_days_in_month(y, mo) || h > 23 ||
+        mi > 59 || sec > 59)
+        return false;
+    *local = civil_to_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+    return true;
+}
+
 static bool read_time(const conv_field *f, const char *s, size_t n, sla_value *out, msgbuf *m)
 {
+    int64_t plain;
+    if (plain_time(s, n, &plain)) {
+        out->i = (f->zone ? tz_local_to_utc(f->zone, plain) : plain) * US_PER_SEC;
+        return true;
+    }
     civil_time t;
     const char *why = timefmt_parse_iso(s, n, &t);
     const char *range_why = why && !shape_reason(why) ? why : NULL;
@@ -566,12 +644,57 @@ static bool is_blank(char c)
     return c == ' ' || c == '\t';
 }
 
+/* The cells most exports are made of: no blanks around them, no missing
+ * words to look for, and a plain whole number, valid text, a plain time
+ * or true/false; the value, exactly as conv_cell's whole way reads it.
+ * False for anything else, which then goes the whole way. */
+static bool plain_cell(const conv_field *f, const char *cell, size_t len, sla_value *out)
+{
+    if (len == 0 || f->nmissing > 0 || is_blank(cell[0]) || is_blank(cell[len - 1]))
+        return false;
+    int64_t t;
+    switch (f->type) {
+    case VT_INT:
+        if (!plain_int(cell, len, &out->i))
+            return false;
+        out->len = 0;
+        break;
+    case VT_TEXT:
+        if (len > UINT32_MAX || utf8_valid_prefix(cell, len) != len)
+            return false;
+        out->s = cell;
+        out->len = (uint32_t)len;
+        break;
+    case VT_TIME:
+        if (!plain_time(cell, len, &t))
+            return false;
+        out->i = (f->zone ? tz_local_to_utc(f->zone, t) : t) * US_PER_SEC;
+        out->len = 0;
+        break;
+    case VT_BOOL:
+        if (len == 4 && memcmp(cell, "true", 4) == 0)
+            out->i = 1;
+        else if (len == 5 && memcmp(cell, "false", 5) == 0)
+            out->i = 0;
+        else
+            return false;
+        out->len = 0;
+        break;
+    default:
+        return false;
+    }
+    out->null = 0;
+    return true;
+}
+
 const char *conv_cell(const conv_field *f, const char *cell, size_t len, sla_value *out,
                       char *err, size_t errlen)
 {
-    msgbuf m = {err, errlen, 0};
     if (errlen)
         err[0] = '\0';
+    if (plain_cell(f, cell, len, out))
+        return NULL;
+    msgbuf m = {err, errlen, 0};
     out->i = 0;
     out->len = 0;
     out->null = 1;

@@ -152,6 +152,11 @@ uint64_t csv_offset(const csv_reader *r)
     return r->base + r->pos;
 }
 
+const char *csv_cursor(const csv_reader *r)
+{
+    return (const char *)r->data + r->pos;
+}
+
 static csv_status fail(csv_reader *r, const char *msg, int64_t line)
 {
     r->err = msg;
@@ -268,34 +273,40 @@ static inline uint64_t block_stops(const unsigned char *b, const unsigned char *
     return stops_of(tail);
 }
 
-/* Walks the stop bytes of a window in order, a 64-byte block at a time. */
+/* Walks the stop bytes of a window in order, a 64-byte block at a time.
+ * Two words, passed and returned by value, so that the walk stays in
+ * registers through the parser (a pointer to it would keep it in memory). */
 typedef struct stop_walk {
     const unsigned char *blk;   /* the current block */
     uint64_t m;                 /* its stop bytes not yet handed out */
-    const unsigned char *end;
 } stop_walk;
 
-/* Moves to the next block with a stop byte; false at the end of the window. */
-static bool next_block(stop_walk *w)
+/* The walk moved to the next block with a stop byte; m is 0 at the end
+ * of the window (and the walk where it was). */
+static stop_walk next_block(stop_walk w, const unsigned char *end)
 {
     do {
-        if (w->end - w->blk <= 64)
-            return false;
-        w->blk += 64;
-        w->m = block_stops(w->blk, w->end);
-    } while (w->m == 0);
-    return true;
+        if (end - w.blk <= 64) {
+            w.m = 0;
+            return w;
+        }
+        w.blk += 64;
+        w.m = block_stops(w.blk, end);
+    } while (w.m == 0);
+    return w;
 }
 
-/* The next stop byte, or end when there is none. Inlined into the parser
- * so that the walk stays in registers. */
+/* The next stop byte, or end when there is none. Inlined into the parser. */
 #if defined(__GNUC__)
 __attribute__((always_inline))
 #endif
-static inline const unsigned char *next_stop(stop_walk *w)
+static inline const unsigned char *next_stop(stop_walk *w, const unsigned char *end)
 {
-    if (w->m == 0 && !next_block(w))
-        return w->end;
+    if (w->m == 0) {
+        *w = next_block(*w, end);
+        if (w->m == 0)
+            return end;
+    }
     const unsigned char *s = w->blk + __builtin_ctzll(w->m);
     w->m &= w->m - 1;
     return s;
@@ -371,7 +382,7 @@ static parse_result parse_record(csv_reader *r, csv_record *out)
     const unsigned char *const start = r->data + r->pos;
     const unsigned char *const end = r->data + r->len;
     const bool eof = r->eof;
-    stop_walk walk = { start, block_stops(start, end), end };
+    stop_walk walk = { start, block_stops(start, end) };
     const unsigned char *p = start;     /* where the current field starts */
     const unsigned char *s;             /* the stop byte in hand */
     const unsigned char *rec_end;       /* the end of the record's bytes */
@@ -384,12 +395,12 @@ static parse_result parse_record(csv_reader *r, csv_record *out)
 
     for (;;) {
         /* A field starts at p; the walk has handed out every stop before p. */
-        s = next_stop(&walk);
+        s = next_stop(&walk, end);
         if (s == p && s < end && *s == '"') {
             int64_t open_line = line;
             bool escaped = false;
             for (;;) {
-                s = next_stop(&walk);
+                s = next_stop(&walk, end);
                 if (s == end) {
                     if (!eof)
                         return PARSE_MORE;
@@ -409,14 +420,14 @@ static parse_result parse_record(csv_reader *r, csv_record *out)
                     if (s[1] != '"')
                         break;
                     escaped = true;
-                    next_stop(&walk);           /* the second quote of the pair */
+                    next_stop(&walk, end);           /* the second quote of the pair */
                 } else if (*s == '\n') {
                     line++;
                 } else if (*s == '\r') {
                     /* At the end of the window the quote is still open:
                      * more input or the end of it decides. */
                     if (s + 1 < end && s[1] == '\n')
-                        next_stop(&walk);       /* CRLF is one line end */
+                        next_stop(&walk, end);       /* CRLF is one line end */
                     line++;
                 } else if (*s == '\0') {
                     SET_ERROR(MSG_NUL);
@@ -432,18 +443,18 @@ static parse_result parse_record(csv_reader *r, csv_record *out)
                 goto record_done;
             }
             if (*s == ',') {
-                next_stop(&walk);
+                next_stop(&walk, end);
                 p = s + 1;
                 continue;
             }
             if (*s == '\n' || *s == '\r') {
-                next_stop(&walk);
+                next_stop(&walk, end);
                 goto line_end;
             }
             SET_ERROR(MSG_AFTER_QUOTE);
             /* Read on as unquoted text: the record is bad anyway. */
             p = s;
-            s = next_stop(&walk);
+            s = next_stop(&walk, end);
         }
 
         /* An unquoted field from p; s is the first stop at or after p. */
@@ -459,7 +470,7 @@ static parse_result parse_record(csv_reader *r, csv_record *out)
             if (*s == ',' || *s == '\n' || *s == '\r')
                 break;
             SET_ERROR(*s == '"' ? MSG_BARE_QUOTE : MSG_NUL);
-            s = next_stop(&walk);
+            s = next_stop(&walk, end);
         }
         ADD_FIELD(p, s, false);
         if (*s == ',') {

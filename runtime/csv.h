@@ -62,5 +62,9 @@ const char *csv_error(const csv_reader *r);
 int64_t csv_error_line(const csv_reader *r);
 /* Bytes consumed so far (for progress). */
 uint64_t csv_offset(const csv_reader *r);
+/* Where the next record starts: after the last one csv_next returned and
+ * its line end. That record's bytes as written, line end included, are
+ * [rec.raw, csv_cursor(r)), valid until the next call. */
+const char *csv_cursor(const csv_reader *r);
 
 #endif

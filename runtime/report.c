@@ -342,6 +342,21 @@ void report_acc_merge(report_acc *dst, const report_acc *src)
     }
 }
 
+report_acc *report_acc_fork(const report_acc *a)
+{
+    return report_acc_new(a->p, a->zone, a->as_of);
+}
+
+static bool is_number_sum(const sla_program *p, const sla_quota *q);
+
+bool report_acc_splits(const sla_program *p)
+{
+    for (uint32_t i = 0; i < p->nquotas; i++)
+        if (is_number_sum(p, &p->quotas[i]))
+            return false;
+    return true;
+}
+
 /* ---- the model ------------------------------------------------------------------------ */
 
 static bool is_number_sum(const sla_program *p, const sla_quota *q)

@@ -40,6 +40,13 @@ void report_acc_free(report_acc *a);
 void report_acc_add(report_acc *a, const sla_value *regs, int64_t line);
 /* Adds everything src holds into dst (same program); src is unchanged. */
 void report_acc_merge(report_acc *dst, const report_acc *src);
+/* An empty accumulator like a (same program, zone and instant), for
+ * another thread's share of the records. */
+report_acc *report_acc_fork(const report_acc *a);
+/* Whether accumulators of p's records merge to exactly what one would
+ * hold: not when a quota sums numbers, whose floating-point additions
+ * may round differently in another order. */
+bool report_acc_splits(const sla_program *p);
 
 /* ---- the model -------------------------------------------------------------------- */
 

@@ -10,11 +10,18 @@
  *
  * Output files are written whole or not at all (common/outfile.c).
  *
- * A run has one or two sides, each a program with its own session,
- * columns and vm over the same reader: `sla diff` scores one export with
- * two policies in one pass. A row bad for either side is rejected once,
+ * A run has one or two sides, each a program with its own session and
+ * columns over the same reader: `sla diff` scores one export with two
+ * policies in one pass. A row bad for either side is rejected once,
  * with the first side's reason, so the rule above holds for the pair;
  * only the first side writes output rows.
+ *
+ * A lane is what one thread needs to score records: its vms and where
+ * its rows go. One loop, score_loop, scores the records of a reader with
+ * a lane, either the whole input sequentially or, with threads, a
+ * worker's chunk of whole records; the main thread then writes the
+ * chunks in input order (see "threads" below for why the bytes are the
+ * same whatever the number of threads).
  */
 #include "score.h"
 
@@ -29,11 +36,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ---- CSV and JSON text ---------------------------------------------------------- */
@@ -63,18 +74,22 @@ static void json_text(buf *b, const char *s, size_t n)
     free(z);
 }
 
-/* ---- the run --------------------------------------------------------------------- */
-
-/* One program over the run's records. */
+/* One program over the run's records: what every thread reads and none
+ * changes. */
 typedef struct side {
     const sla_program *p;
     const score_options *o;  /* as_of, acc and native are this side's */
     session ses;
     int *column;             /* by field: its CSV column, or -1 when not read */
-    vm *v;
-    vm_eval_fn eval;
-    sla_value *regs;
 } side;
+
+/* Shows how far a long run has come (score_options.progress). */
+typedef struct progress {
+    bool on;
+    uint64_t size;           /* the input's size, 0 if not known */
+    double start, next;      /* seconds: when the run started, the next update */
+    bool shown;
+} progress;
 
 typedef struct run {
     side s[2];
@@ -87,8 +102,34 @@ typedef struct run {
     void *user;
     out_file out, rej;
     bool rejects;
-    buf cell;                /* one formatted value */
+    progress pg;
 } run;
+
+/* Row lengths, in the order the rows were added to a buffer. */
+typedef struct rowlens {
+    size_t *n;
+    size_t len, cap;
+} rowlens;
+
+/* What one thread needs to score records: its own vms and scratch, and
+ * the places its rows go. Run sequentially, a lane writes into the run's
+ * files and flushes them as it goes; as a worker (threads), it keeps its
+ * rows, their lengths and the message of the error that ended its share
+ * for the main thread, which writes them in input order. */
+typedef struct lane {
+    vm *v[2];
+    vm_eval_fn eval[2];
+    sla_value *regs[2];
+    report_acc *acc[2];      /* where scored records add up, or NULL */
+    buf cell;                /* one formatted value */
+    buf *out, *rej;          /* where output and rejected rows go */
+    out_file *out_f, *rej_f; /* sequential: the files behind them */
+    rowlens out_rows, rej_rows;  /* a worker: the rows it added */
+    buf *msg;                /* a worker: its error message; NULL: stderr */
+    const char *fatal;       /* a worker: the input cannot be read after */
+    int64_t fatal_line;      /* its share; the reason and line */
+    progress *pg;            /* sequential: shown as records are read */
+} lane;
 
 static bool same_name(const char *a, const char *b, size_t bn)
 {
@@ -163,18 +204,33 @@ static void write_header(run *r)
     buf_putc(&r->out.b, '\n');
 }
 
-static void write_row(run *r, const sla_value *regs)
+static void write_row(run *r, lane *l, const sla_value *regs)
 {
     const sla_program *p = r->p;
-    buf *b = &r->out.b;
+    buf *b = l->out;
     if (r->o->jsonl)
         buf_putc(b, '{');
     for (uint32_t i = 0; i < p->noutputs; i++) {
         const sla_output *o = &p->outputs[i];
         vtype t = p->reg_types[o->reg];
         const sla_value *v = &regs[o->reg];
-        buf_reset(&r->cell);
-        fmt_value(&r->cell, t, v, r->s[0].ses.zone, program_names(p, t));
+        if (!r->o->jsonl) {
+            if (i)
+                buf_putc(b, ',');
+            if (t == VT_TEXT) {
+                if (!v->null && v->len)
+                    csv_cell(b, v->s, v->len);
+                continue;
+            }
+            if (t != VT_STAGE && t != VT_CLASS) {
+                /* Numbers, times, durations, statuses: never a comma,
+                 * quote or line end to quote. */
+                fmt_value(b, t, v, r->s[0].ses.zone, NULL);
+                continue;
+            }
+        }
+        buf_reset(&l->cell);
+        fmt_value(&l->cell, t, v, r->s[0].ses.zone, program_names(p, t));
         if (r->o->jsonl) {
             if (i)
                 buf_putc(b, ',');
@@ -183,31 +239,69 @@ static void write_row(run *r, const sla_value *regs)
             if (v->null)
                 buf_puts(b, "null");
             else if (t == VT_INT || t == VT_NUMBER || t == VT_MONEY || t == VT_BOOL)
-                buf_put(b, r->cell.data, r->cell.len);
+                buf_put(b, l->cell.data, l->cell.len);
             else
-                json_text(b, r->cell.data, r->cell.len);
+                json_text(b, l->cell.data, l->cell.len);
         } else {
-            if (i)
-                buf_putc(b, ',');
-            csv_cell(b, r->cell.data, r->cell.len);
+            csv_cell(b, l->cell.data, l->cell.len);
         }
     }
-    buf_puts(b, r->o->jsonl ? "}\n" : "\n");
+    if (r->o->jsonl)
+        buf_putc(b, '}');
+    buf_putc(b, '\n');
+}
+
+static void rows_add(rowlens *rl, size_t n)
+{
+    if (rl->len == rl->cap) {
+        rl->cap = rl->cap ? rl->cap * 2 : 1024;
+        rl->n = xrealloc(rl->n, rl->cap * sizeof *rl->n);
+    }
+    rl->n[rl->len++] = n;
+}
+
+/* A row was added to b (from its length mark on): a sequential lane
+ * flushes its file when the buffer is past OUT_FLUSH_AT, a worker notes
+ * the row's length. 2 on a write error. */
+static int row_added(buf *b, out_file *f, rowlens *rl, size_t mark)
+{
+    if (f)
+        return b->len > OUT_FLUSH_AT && out_flush(f) < 0 ? 2 : 0;
+    rows_add(rl, b->len - mark);
+    return 0;
+}
+
+/* An error that ends the run: on stderr, or kept for the main thread. */
+static void say(lane *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void say(lane *l, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (l->msg) {
+        char tmp[1024];
+        vsnprintf(tmp, sizeof tmp, fmt, ap);
+        buf_puts(l->msg, tmp);
+    } else {
+        vfprintf(stderr, fmt, ap);
+    }
+    va_end(ap);
 }
 
 /* A bad row: to the rejects file, or the end of the run. */
-static int reject(run *r, const csv_record *rec, int64_t line, const char *column,
+static int reject(run *r, lane *l, const csv_record *rec, int64_t line, const char *column,
                   const char *reason, score_stats *st)
 {
     if (!r->rejects) {
         if (column)
-            fprintf(stderr, "%s:%lld: column \"%s\": %s\n", r->name, (long long)line, column, reason);
+            say(l, "%s:%lld: column \"%s\": %s\n", r->name, (long long)line, column, reason);
         else
-            fprintf(stderr, "%s:%lld: %s\n", r->name, (long long)line, reason);
+            say(l, "%s:%lld: %s\n", r->name, (long long)line, reason);
         return 1;
     }
     st->rejected++;
-    buf *b = &r->rej.b;
+    buf *b = l->rej;
+    size_t mark = b->len;
     buf_printf(b, "%lld,", (long long)line);
     csv_cell(b, column ? column : "", column ? strlen(column) : 0);
     buf_putc(b, ',');
@@ -215,22 +309,20 @@ static int reject(run *r, const csv_record *rec, int64_t line, const char *colum
     buf_putc(b, ',');
     csv_cell(b, rec->raw ? rec->raw : "", rec->raw ? rec->raw_len : 0);
     buf_putc(b, '\n');
-    if (b->len > OUT_FLUSH_AT && out_flush(&r->rej) < 0)
-        return 2;
-    return 0;
+    return row_added(b, l->rej_f, &l->rej_rows, mark);
 }
 
-/* Converts rec's cells into sd's registers; the reason and column of the
- * first bad cell, or NULL. */
-static const char *convert_row(side *sd, const csv_record *rec, const char **bad_column,
-                               char *err, size_t errlen)
+/* Converts rec's cells into the registers of side k; the reason and
+ * column of the first bad cell, or NULL. */
+static const char *convert_row(const side *sd, sla_value *regs, const csv_record *rec,
+                               const char **bad_column, char *err, size_t errlen)
 {
     const sla_program *p = sd->p;
     for (uint32_t i = 0; i < p->nfields; i++) {
         if (sd->column[i] < 0 || !p->fields[i].used)
             continue;
         const csv_field *f = &rec->fields[sd->column[i]];
-        const char *bad = conv_cell(&sd->ses.conv[i], f->p, f->len, &sd->regs[i], err, errlen);
+        const char *bad = conv_cell(&sd->ses.conv[i], f->p, f->len, &regs[i], err, errlen);
         if (bad) {
             *bad_column = p->fields[i].column;
             return bad;
@@ -259,7 +351,609 @@ static bool picked(run *r, csv_status s, const csv_record *rec, score_stats *st)
     return false;
 }
 
-static int score_records(run *r, csv_reader *in, score_stats *st)
+/* ---- progress ----------------------------------------------------------------- */
+
+/* Nothing is shown for the first second, then at most five times a second. */
+enum { PROGRESS_EVERY = 4096 };
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void progress_start(progress *pg, bool on, int fd)
+{
+    struct stat sb;
+    memset(pg, 0, sizeof *pg);
+    pg->on = on;
+    if (!on)
+        return;
+    if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode))
+        pg->size = (uint64_t)sb.st_size;
+    pg->start = now_seconds();
+    pg->next = pg->start + 1.0;
+}
+
+/* rows read so far, offset bytes of the input. */
+static void progress_show(progress *pg, int64_t rows, uint64_t offset)
+{
+    if (!pg->on)
+        return;
+    double t = now_seconds();
+    if (t < pg->next)
+        return;
+    pg->next = t + 0.2;
+    double secs = t - pg->start;
+    char line[160];
+    int n = snprintf(line, sizeof line, "\rsla: %lld rows, %.0f rows/s", (long long)rows,
+                     secs > 0 ? (double)rows / secs : 0.0);
+    if (pg->size && offset <= pg->size && offset > 0) {
+        double left = secs * (double)(pg->size - offset) / (double)offset;
+        n += snprintf(line + n, sizeof line - (size_t)n, ", %d%%, %d:%02d left",
+                      (int)(100.0 * (double)offset / (double)pg->size), (int)left / 60,
+                      (int)left % 60);
+    }
+    snprintf(line + n, sizeof line - (size_t)n, "\033[K");
+    fputs(line, stderr);
+    fflush(stderr);
+    pg->shown = true;
+}
+
+static void progress_end(progress *pg)
+{
+    if (pg->shown) {
+        fputs("\r\033[K", stderr);
+        fflush(stderr);
+    }
+    pg->shown = false;
+}
+
+/* ---- where records come from ------------------------------------------------ */
+
+/* A record of a chunk as the main thread's reader gave it: offsets into
+ * the chunk's bytes and fields. */
+typedef struct chunk_rec {
+    int64_t line, end_line;
+    int64_t err_line;        /* a bad record: its reason's line */
+    size_t raw, err;         /* offsets in data: its bytes; a bad record's reason */
+    size_t field0;           /* its first field in fields */
+    uint32_t raw_len;
+    int nfields;
+    bool bad;
+} chunk_rec;
+
+typedef struct chunk_field {
+    uint32_t off;            /* in data (a chunk is far below 4 GiB) */
+    uint32_t len;            /* its length, QUOTED_BIT if it was quoted */
+} chunk_field;
+
+#define QUOTED_BIT 0x80000000u
+_Static_assert(CSV_MAX_RECORD < QUOTED_BIT, "a field's length leaves QUOTED_BIT free");
+
+/* Whole records for a worker; see "threads" below. */
+typedef struct chunk {
+    char *data;              /* the records' bytes, fields unescaped, reasons */
+    size_t len, cap;
+    chunk_rec *recs;
+    size_t nrecs, crecs;
+    chunk_field *fields;
+    size_t nfields, cfields;
+    char *fatal;             /* the reader failed right after these records */
+    int64_t fatal_line;
+    buf out, rej, msg;       /* the worker's rows, rejects and error */
+    rowlens out_rows, rej_rows;
+    score_stats st;
+    int rc;
+    bool done;
+} chunk;
+
+/* Where score_loop's records come from: the reader, or a chunk whose
+ * records it replays exactly as the reader gave them. */
+typedef struct feed {
+    csv_reader *in;          /* NULL: replay c */
+    const chunk *c;
+    size_t next;             /* c's next record */
+    csv_field *fields;       /* the replayed record's */
+    int fcap;
+    const char *err;         /* the last bad record's reason and line */
+    int64_t err_line;
+} feed;
+
+static csv_status feed_next(feed *f, csv_record *rec)
+{
+    if (f->in)
+        return csv_next(f->in, rec);
+    const chunk *c = f->c;
+    memset(rec, 0, sizeof *rec);
+    if (f->next == c->nrecs)
+        return CSV_EOF;
+    const chunk_rec *cr = &c->recs[f->next++];
+    rec->line = cr->line;
+    rec->end_line = cr->end_line;
+    rec->raw = c->data + cr->raw;
+    rec->raw_len = cr->raw_len;
+    if (cr->bad) {
+        f->err = c->data + cr->err;
+        f->err_line = cr->err_line;
+        rec->fields = f->fields;
+        return CSV_BAD;
+    }
+    if (cr->nfields > f->fcap) {
+        f->fcap = cr->nfields;
+        f->fields = xrealloc(f->fields, (size_t)f->fcap * sizeof *f->fields);
+    }
+    const chunk_field *cf = &c->fields[cr->field0];
+    for (int i = 0; i < cr->nfields; i++)
+        f->fields[i] = (csv_field){c->data + cf[i].off, cf[i].len & ~QUOTED_BIT,
+                                   (cf[i].len & QUOTED_BIT) != 0};
+    rec->fields = f->fields;
+    rec->nfields = cr->nfields;
+    return CSV_OK;
+}
+
+static const char *feed_error(const feed *f)
+{
+    return f->in ? csv_error(f->in) : f->err;
+}
+
+static int64_t feed_error_line(const feed *f)
+{
+    return f->in ? csv_error_line(f->in) : f->err_line;
+}
+
+/* ---- the records -------------------------------------------------------------- */
+
+/* Scores every record in, with l. The same loop scores the whole input
+ * sequentially and a worker's share of it: the share starts at a record
+ * boundary after a record that is not an empty line, so the empty lines
+ * it holds back are the same. */
+static int score_loop(run *r, lane *l, feed *in, score_stats *st)
+{
+    csv_record rec;
+    csv_status s;
+    int rc = 0;
+    char err[512];
+    /* Empty lines are held back: at the end of the file they are only the
+     * export's trailing line ends and carry nothing; before another row
+     * they are rows with nothing in them, and reported as such. */
+    int64_t blank_lines[64];
+    int nblank = 0;
+    for (;;) {
+        s = feed_next(in, &rec);
+        if (s == CSV_EOF && l->fatal)
+            s = CSV_FATAL;
+        if (s == CSV_EOF)
+            break;
+        bool blank = s == CSV_OK && rec.nfields == 1 && rec.raw_len == 0 && r->ncolumns > 1;
+        if (blank && nblank < 64) {
+            blank_lines[nblank++] = rec.line;
+            continue;
+        }
+        for (int k = 0; k < nblank && rc == 0; k++) {
+            st->read++;
+            if (r->o->pick_fn && !(r->o->pick_row == st->read && !st->scored))
+                continue;
+            csv_record empty = {.line = blank_lines[k], .raw = "", .raw_len = 0};
+            rc = reject(r, l, &empty, blank_lines[k], NULL, "the line is empty", st);
+        }
+        nblank = 0;
+        if (rc)
+            break;
+        st->read++;
+        if (l->pg && (st->read % PROGRESS_EVERY) == 0)
+            progress_show(l->pg, st->read, csv_offset(in->in));
+        if (s == CSV_FATAL) {
+            say(l, "%s:%lld: %s\n", r->name,
+                (long long)(l->fatal ? l->fatal_line : feed_error_line(in)),
+                l->fatal ? l->fatal : feed_error(in));
+            rc = 1;
+            break;
+        }
+        if (r->o->pick_fn && !picked(r, s, &rec, st))
+            continue;
+        if (s == CSV_BAD) {
+            if ((rc = reject(r, l, &rec, feed_error_line(in), NULL, feed_error(in), st)))
+                break;
+            continue;
+        }
+        if (rec.nfields != r->ncolumns) {
+            snprintf(err, sizeof err, "the row has %d field%s but the header has %d", rec.nfields,
+                     rec.nfields == 1 ? "" : "s", r->ncolumns);
+            if ((rc = reject(r, l, &rec, rec.line, NULL, err, st)))
+                break;
+            continue;
+        }
+        const char *bad = NULL, *bad_column = NULL;
+        for (int k = 0; k < r->nsides && !bad; k++)
+            bad = convert_row(&r->s[k], l->regs[k], &rec, &bad_column, err, sizeof err);
+        if (bad) {
+            if ((rc = reject(r, l, &rec, rec.line, bad_column, bad, st)))
+                break;
+            continue;
+        }
+        for (int k = 0; k < r->nsides; k++) {
+            l->eval[k](l->v[k]);
+            if (l->acc[k])
+                report_acc_add(l->acc[k], l->regs[k], rec.line);
+        }
+        if (r->each)
+            r->each(r->user, l->regs[0], r->nsides > 1 ? l->regs[1] : NULL, rec.line);
+        if (r->o->pick_fn) {
+            score_picked pk = {.line = rec.line, .row = st->read, .rec = &rec,
+                               .column = r->s[0].column};
+            r->o->pick_fn(r->o->pick_user, l->regs[0], &pk);
+        }
+        size_t mark = l->out->len;
+        if (!r->o->discard)
+            write_row(r, l, l->regs[0]);
+        st->scored++;
+        if (r->o->pick_fn && !r->o->pick_id)
+            break;
+        if (!r->o->discard && (rc = row_added(l->out, l->out_f, &l->out_rows, mark)))
+            break;
+    }
+    return rc;
+}
+
+/* A lane with its own vms; accumulators and destinations are the
+ * caller's to set. */
+static void lane_init(run *r, lane *l)
+{
+    memset(l, 0, sizeof *l);
+    for (int k = 0; k < r->nsides; k++) {
+        side *sd = &r->s[k];
+        l->v[k] = vm_new(sd->p, session_calendar(&sd->ses), sd->o->as_of);
+        if (sd->o->native)
+            vm_use_native(l->v[k], sd->o->native);
+        l->eval[k] = vm_evaluator(l->v[k]);   /* the interpreter, or native code */
+        l->regs[k] = vm_registers(l->v[k]);
+    }
+    buf_init(&l->cell);
+}
+
+static void lane_free(lane *l)
+{
+    for (int k = 0; k < 2; k++)
+        vm_free(l->v[k]);
+    buf_free(&l->cell);
+    free(l->out_rows.n);
+    free(l->rej_rows.n);
+}
+
+/* ---- threads ------------------------------------------------------------------- */
+
+/* The main thread reads the input with the one reader, which finds where
+ * each record ends exactly as a sequential run would (quoted line ends,
+ * bad rows), and copies whole records with their fields into chunks of
+ * about CHUNK_BYTES; workers score a chunk each, replaying its records as
+ * the reader gave them (parsing is about a sixth of the work; the main
+ * thread does it once, and the workers the rest), and the main thread
+ * writes the chunks' rows, rejects and first error in input order. A
+ * chunk never ends with an empty line, so the empty lines score_loop
+ * holds back are the same. Output goes through the run's files with the
+ * flushes a sequential run would make (the sequential byte counts), so
+ * even a failed run leaves the same bytes on a pipe. A run holds at most
+ * 2 x threads + 2 chunks, smaller when there are many (CHUNKS_BUDGET in
+ * all): memory does not grow with the input. SLA_TEST_CHUNK_BYTES sets
+ * the size of a chunk, for tests to cut the input everywhere (1: a record
+ * a chunk). */
+enum { CHUNK_BYTES = 1 << 20, CHUNK_MIN = 64 << 10, CHUNKS_BUDGET = 24 << 20 };
+
+typedef struct pool {
+    run *r;
+    chunk *slots;
+    int nslots;
+    size_t chunk_bytes;
+    int64_t filled, taken;   /* chunks handed out so far, chunks taken */
+    bool input_done, stop;
+    pthread_mutex_t mu;
+    pthread_cond_t work, done;
+} pool;
+
+typedef struct worker {
+    pool *pl;
+    lane l;
+    feed fd;
+    pthread_t t;
+} worker;
+
+static void score_chunk(run *r, lane *l, feed *fd, chunk *c)
+{
+    buf_reset(&c->out);
+    buf_reset(&c->rej);
+    buf_reset(&c->msg);
+    l->out = &c->out;
+    l->rej = &c->rej;
+    l->msg = &c->msg;
+    l->out_rows.len = l->rej_rows.len = 0;
+    l->fatal = c->fatal;
+    l->fatal_line = c->fatal_line;
+    memset(&c->st, 0, sizeof c->st);
+    fd->c = c;
+    fd->next = 0;
+    c->rc = score_loop(r, l, fd, &c->st);
+    /* The lengths move to the chunk; the lane's arrays are reused. */
+    rowlens t = c->out_rows;
+    c->out_rows = l->out_rows;
+    l->out_rows = t;
+    t = c->rej_rows;
+    c->rej_rows = l->rej_rows;
+    l->rej_rows = t;
+}
+
+static void *work(void *arg)
+{
+    worker *w = arg;
+    pool *pl = w->pl;
+    pthread_mutex_lock(&pl->mu);
+    for (;;) {
+        while (!pl->stop && pl->taken == pl->filled && !pl->input_done)
+            pthread_cond_wait(&pl->work, &pl->mu);
+        if (pl->stop || pl->taken == pl->filled)
+            break;
+        chunk *c = &pl->slots[pl->taken++ % pl->nslots];
+        pthread_mutex_unlock(&pl->mu);
+        score_chunk(pl->r, &w->l, &w->fd, c);
+        pthread_mutex_lock(&pl->mu);
+        c->done = true;
+        pthread_cond_signal(&pl->done);
+    }
+    pthread_mutex_unlock(&pl->mu);
+    return NULL;
+}
+
+/* Room for n more bytes in c's data. */
+static void chunk_reserve(chunk *c, size_t n)
+{
+    if (c->len + n <= c->cap)
+        return;
+    size_t cap = c->cap ? c->cap : CHUNK_BYTES + (CHUNK_BYTES >> 2);
+    while (cap < c->len + n)
+        cap *= 2;
+    c->data = xrealloc(c->data, cap);
+    c->cap = cap;
+}
+
+/* Appends s[0..n) to c's data; its offset. */
+static size_t chunk_put(chunk *c, const void *p, size_t n)
+{
+    chunk_reserve(c, n);
+    size_t at = c->len;
+    memcpy(c->data + at, p, n);
+    c->len += n;
+    return at;
+}
+
+/* Copies records from in into c until it holds chunk_bytes and ends
+ * after a record that is not an empty line: each record's bytes as
+ * written and its fields (those with "" escapes unescaped), or a bad
+ * record's reason, so that the worker reads none of it again. True when
+ * the input ended (c->fatal says if it could not be read to its end). */
+static bool fill_chunk(run *r, csv_reader *in, chunk *c, size_t chunk_bytes)
+{
+    csv_record rec;
+    c->len = c->nrecs = c->nfields = 0;
+    free(c->fatal);
+    c->fatal = NULL;
+    c->done = false;
+    if (c->cap > 4 * CHUNK_BYTES) {
+        free(c->data);
+        c->data = NULL;
+        c->cap = 0;
+    }
+    for (;;) {
+        csv_status s = csv_next(in, &rec);
+        if (s == CSV_EOF)
+            return true;
+        if (s == CSV_FATAL) {
+            c->fatal = xstrdup(csv_error(in));
+            c->fatal_line = csv_error_line(in);
+            return true;
+        }
+        const char *end = csv_cursor(in);
+        if (c->nrecs == c->crecs) {
+            c->crecs = c->crecs ? c->crecs * 2 : 4096;
+            c->recs = xrealloc(c->recs, c->crecs * sizeof *c->recs);
+        }
+        chunk_rec *cr = &c->recs[c->nrecs++];
+        *cr = (chunk_rec){.line = rec.line, .end_line = rec.end_line,
+                          .raw = chunk_put(c, rec.raw, (size_t)(end - rec.raw)),
+                          .raw_len = (uint32_t)rec.raw_len, .field0 = c->nfields,
+                          .nfields = rec.nfields, .bad = s == CSV_BAD};
+        if (s == CSV_BAD) {
+            cr->err_line = csv_error_line(in);
+            cr->err = chunk_put(c, csv_error(in), strlen(csv_error(in)) + 1);
+        }
+        if (c->nfields + (size_t)rec.nfields > c->cfields) {
+            while (c->nfields + (size_t)rec.nfields > c->cfields)
+                c->cfields = c->cfields ? c->cfields * 2 : 65536;
+            c->fields = xrealloc(c->fields, c->cfields * sizeof *c->fields);
+        }
+        chunk_field *to = &c->fields[c->nfields];
+        c->nfields += (size_t)rec.nfields;
+        for (int i = 0; i < rec.nfields; i++) {
+            const csv_field *f = &rec.fields[i];
+            size_t off = f->p >= rec.raw && f->p + f->len <= end
+                             ? cr->raw + (size_t)(f->p - rec.raw)
+                             : chunk_put(c, f->p, f->len);   /* unescaped */
+            to[i] = (chunk_field){(uint32_t)off, f->len | (f->quoted ? QUOTED_BIT : 0)};
+        }
+        bool blank = s == CSV_OK && rec.nfields == 1 && rec.raw_len == 0 && r->ncolumns > 1;
+        if (!blank && c->len + c->nfields * sizeof *c->fields + c->nrecs * sizeof *c->recs >=
+                          chunk_bytes)
+            return false;
+    }
+}
+
+/* Appends a chunk's rows to f, flushing where a sequential run would
+ * have: after the row that took the buffer past OUT_FLUSH_AT. */
+static int emit_rows(out_file *f, const buf *b, const rowlens *rl)
+{
+    size_t virt = f->b.len, off = 0, flush_to = 0;
+    for (size_t i = 0; i < rl->len; i++) {
+        off += rl->n[i];
+        virt += rl->n[i];
+        if (virt > OUT_FLUSH_AT) {
+            flush_to = off;
+            virt = 0;
+        }
+    }
+    if (flush_to) {
+        buf_put(&f->b, b->data, flush_to);
+        if (out_flush(f) < 0)
+            return 2;
+    }
+    buf_put(&f->b, b->data + flush_to, b->len - flush_to);
+    return 0;
+}
+
+/* Writes a scored chunk: its rows, its rejects, its error. */
+static int emit_chunk(run *r, chunk *c, score_stats *st)
+{
+    int rc = 0;
+    if (!r->o->discard)
+        rc = emit_rows(&r->out, &c->out, &c->out_rows);
+    if (!rc && r->rejects)
+        rc = emit_rows(&r->rej, &c->rej, &c->rej_rows);
+    if (rc)
+        return rc;
+    st->read += c->st.read;
+    st->scored += c->st.scored;
+    st->rejected += c->st.rejected;
+    if (c->rc)
+        fputs(c->msg.data, stderr);
+    return c->rc;
+}
+
+static int score_threads(run *r, csv_reader *in, score_stats *st, int nthreads)
+{
+    pool pl = {.r = r, .nslots = 2 * nthreads + 2, .chunk_bytes = CHUNK_BYTES};
+    if (pl.chunk_bytes * (size_t)pl.nslots > CHUNKS_BUDGET)
+        pl.chunk_bytes = CHUNKS_BUDGET / (size_t)pl.nslots < CHUNK_MIN ? CHUNK_MIN
+                         : CHUNKS_BUDGET / (size_t)pl.nslots;
+    const char *test_chunk = getenv("SLA_TEST_CHUNK_BYTES");
+    if (test_chunk && atol(test_chunk) > 0)
+        pl.chunk_bytes = (size_t)atol(test_chunk);
+    pl.slots = xcalloc((size_t)pl.nslots, sizeof *pl.slots);
+    for (int i = 0; i < pl.nslots; i++) {
+        buf_init(&pl.slots[i].out);
+        buf_init(&pl.slots[i].rej);
+        buf_init(&pl.slots[i].msg);
+    }
+    pthread_mutex_init(&pl.mu, NULL);
+    pthread_cond_init(&pl.work, NULL);
+    pthread_cond_init(&pl.done, NULL);
+    worker *w = xcalloc((size_t)nthreads, sizeof *w);
+    /* Signals go to the main thread, which removes temporary files. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    int started = 0;
+    for (int i = 0; i < nthreads; i++) {
+        w[i].pl = &pl;
+        lane_init(r, &w[i].l);
+        if (r->s[0].o->acc)
+            w[i].l.acc[0] = report_acc_fork(r->s[0].o->acc);
+        if (pthread_create(&w[i].t, NULL, work, &w[i]) != 0)
+            break;
+        started++;
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+
+    int rc = 0;
+    int64_t written = 0;
+    bool input_done = started == 0;
+    if (started == 0) {
+        /* No thread could start: score here. */
+        lane l;
+        lane_init(r, &l);
+        l.acc[0] = r->s[0].o->acc;
+        l.out = &r->out.b;
+        l.rej = &r->rej.b;
+        l.out_f = &r->out;
+        l.rej_f = &r->rej;
+        l.pg = &r->pg;
+        feed fd = {.in = in};
+        rc = score_loop(r, &l, &fd, st);
+        lane_free(&l);
+    }
+    pthread_mutex_lock(&pl.mu);
+    while (!rc) {
+        chunk *c = &pl.slots[written % pl.nslots];
+        if (written < pl.filled && c->done) {
+            pthread_mutex_unlock(&pl.mu);
+            rc = emit_chunk(r, c, st);
+            written++;
+            progress_show(&r->pg, st->read, csv_offset(in));
+            pthread_mutex_lock(&pl.mu);
+            continue;
+        }
+        if (!input_done && pl.filled < written + pl.nslots) {
+            chunk *f = &pl.slots[pl.filled % pl.nslots];
+            pthread_mutex_unlock(&pl.mu);
+            input_done = fill_chunk(r, in, f, pl.chunk_bytes);
+            bool any = f->len > 0 || f->fatal;
+            pthread_mutex_lock(&pl.mu);
+            if (any)
+                pl.filled++;
+            pl.input_done = input_done;
+            pthread_cond_broadcast(&pl.work);
+            continue;
+        }
+        if (input_done && written == pl.filled)
+            break;
+        pthread_cond_wait(&pl.done, &pl.mu);
+    }
+    pl.stop = true;
+    pthread_cond_broadcast(&pl.work);
+    pthread_mutex_unlock(&pl.mu);
+    for (int i = 0; i < started; i++)
+        pthread_join(w[i].t, NULL);
+    for (int i = 0; i < nthreads; i++) {
+        if (w[i].l.acc[0]) {
+            if (!rc)
+                report_acc_merge(r->s[0].o->acc, w[i].l.acc[0]);
+            report_acc_free(w[i].l.acc[0]);
+        }
+        lane_free(&w[i].l);
+        free(w[i].fd.fields);
+    }
+    for (int i = 0; i < pl.nslots; i++) {
+        chunk *c = &pl.slots[i];
+        free(c->data);
+        free(c->recs);
+        free(c->fields);
+        free(c->fatal);
+        buf_free(&c->out);
+        buf_free(&c->rej);
+        buf_free(&c->msg);
+        free(c->out_rows.n);
+        free(c->rej_rows.n);
+    }
+    free(pl.slots);
+    free(w);
+    pthread_cond_destroy(&pl.work);
+    pthread_cond_destroy(&pl.done);
+    pthread_mutex_destroy(&pl.mu);
+    return rc;
+}
+
+/* ---- the run --------------------------------------------------------------------- */
+
+/* How many threads score o's records: one for a pick, a pair of
+ * programs, or a report whose sums would depend on the split. */
+static int threads_for(int n, const sla_program *p, const score_options *o)
+{
+    if (n != 1 || o->pick_fn || o->threads <= 1)
+        return 1;
+    if (o->acc && !report_acc_splits(p))
+        return 1;
+    return o->threads;
+}
+
+static int score_records(run *r, csv_reader *in, score_stats *st, int nthreads)
 {
     csv_record rec;
     csv_status s = csv_next(in, &rec);
@@ -278,95 +972,20 @@ static int score_records(run *r, csv_reader *in, score_stats *st)
         return rc;
     if (!r->o->discard)
         write_header(r);
-
-    for (int k = 0; k < r->nsides; k++) {
-        side *sd = &r->s[k];
-        sd->v = vm_new(sd->p, session_calendar(&sd->ses), sd->o->as_of);
-        if (sd->o->native)
-            vm_use_native(sd->v, sd->o->native);
-        sd->eval = vm_evaluator(sd->v);   /* the interpreter, or native code */
-        sd->regs = vm_registers(sd->v);
-    }
-    char err[512];
-    /* Empty lines are held back: at the end of the file they are only the
-     * export's trailing line ends and carry nothing; before another row
-     * they are rows with nothing in them, and reported as such. */
-    int64_t blank_lines[64];
-    int nblank = 0;
-    for (;;) {
-        s = csv_next(in, &rec);
-        if (s == CSV_EOF)
-            break;
-        bool blank = s == CSV_OK && rec.nfields == 1 && rec.raw_len == 0 && r->ncolumns > 1;
-        if (blank && nblank < 64) {
-            blank_lines[nblank++] = rec.line;
-            continue;
-        }
-        for (int k = 0; k < nblank && rc == 0; k++) {
-            st->read++;
-            if (r->o->pick_fn && !(r->o->pick_row == st->read && !st->scored))
-                continue;
-            csv_record empty = {.line = blank_lines[k], .raw = "", .raw_len = 0};
-            rc = reject(r, &empty, blank_lines[k], NULL, "the line is empty", st);
-        }
-        nblank = 0;
-        if (rc)
-            break;
-        st->read++;
-        if (s == CSV_FATAL) {
-            fprintf(stderr, "%s:%lld: %s\n", r->name, (long long)csv_error_line(in), csv_error(in));
-            rc = 1;
-            break;
-        }
-        if (r->o->pick_fn && !picked(r, s, &rec, st))
-            continue;
-        if (s == CSV_BAD) {
-            if ((rc = reject(r, &rec, csv_error_line(in), NULL, csv_error(in), st)))
-                break;
-            continue;
-        }
-        if (rec.nfields != r->ncolumns) {
-            snprintf(err, sizeof err, "the row has %d field%s but the header has %d", rec.nfields,
-                     rec.nfields == 1 ? "" : "s", r->ncolumns);
-            if ((rc = reject(r, &rec, rec.line, NULL, err, st)))
-                break;
-            continue;
-        }
-        const char *bad = NULL, *bad_column = NULL;
-        for (int k = 0; k < r->nsides && !bad; k++)
-            bad = convert_row(&r->s[k], &rec, &bad_column, err, sizeof err);
-        if (bad) {
-            if ((rc = reject(r, &rec, rec.line, bad_column, bad, st)))
-                break;
-            continue;
-        }
-        for (int k = 0; k < r->nsides; k++) {
-            side *sd = &r->s[k];
-            sd->eval(sd->v);
-            if (sd->o->acc)
-                report_acc_add(sd->o->acc, sd->regs, rec.line);
-        }
-        if (r->each)
-            r->each(r->user, r->s[0].regs, r->nsides > 1 ? r->s[1].regs : NULL, rec.line);
-        if (r->o->pick_fn) {
-            score_picked pk = {.line = rec.line, .row = st->read, .rec = &rec,
-                               .column = r->s[0].column};
-            r->o->pick_fn(r->o->pick_user, r->s[0].regs, &pk);
-        }
-        if (!r->o->discard)
-            write_row(r, r->s[0].regs);
-        st->scored++;
-        if (r->o->pick_fn && !r->o->pick_id)
-            break;
-        if (r->out.b.len > OUT_FLUSH_AT && out_flush(&r->out) < 0) {
-            rc = 2;
-            break;
-        }
-    }
-    for (int k = 0; k < r->nsides; k++) {
-        vm_free(r->s[k].v);
-        r->s[k].v = NULL;
-    }
+    if (nthreads > 1)
+        return score_threads(r, in, st, nthreads);
+    lane l;
+    lane_init(r, &l);
+    for (int k = 0; k < r->nsides; k++)
+        l.acc[k] = r->s[k].o->acc;
+    l.out = &r->out.b;
+    l.rej = &r->rej.b;
+    l.out_f = &r->out;
+    l.rej_f = &r->rej;
+    l.pg = &r->pg;
+    feed fd = {.in = in};
+    rc = score_loop(r, &l, &fd, st);
+    lane_free(&l);
     return rc;
 }
 
@@ -379,7 +998,6 @@ static int score_sides(int n, const sla_program *const *p, const score_options *
     run r = {.nsides = n, .p = p[0], .o = o, .each = each, .user = user,
              .rejects = o->rejects != NULL};
     r.name = strcmp(o->input, "-") == 0 ? "<stdin>" : o->input;
-    buf_init(&r.cell);
     int rc = 0;
     char err[200];
     int fd = -1;
@@ -425,7 +1043,9 @@ static int score_sides(int n, const sla_program *const *p, const score_options *
         }
         buf_puts(&r.rej.b, "line,column,reason,row\n");
     }
-    rc = score_records(&r, in, st);
+    progress_start(&r.pg, o->progress, fd);
+    rc = score_records(&r, in, st, threads_for(n, p[0], o));
+    progress_end(&r.pg);
     if (o->discard)
         buf_free(&r.out.b);
     else if (out_close(&r.out, rc == 0) != 0 && rc == 0)
@@ -442,7 +1062,6 @@ done:
         free(r.s[k].column);
     for (int k = 0; k < n; k++)
         session_close(&r.s[k].ses);   /* safe on one never opened (zeroed) */
-    buf_free(&r.cell);
     return rc;
 }
 

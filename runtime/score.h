@@ -35,6 +35,12 @@ typedef struct score_options {
     report_acc *acc;          /* adds up every scored record, if not NULL */
     bool discard;             /* write no output rows (a report's run) */
     ops_native_fn native;     /* the program's native code; NULL: interpret */
+    /* Threads that score records (0 or 1: the calling thread alone).
+     * Output, rejects, errors and figures are the same whatever the
+     * number; a pair of programs, a pick, and a report that sums numbers
+     * run on one. */
+    int threads;
+    bool progress;            /* show a progress line on stderr (a terminal) */
     /* `sla explain`: with pick_fn set, one record only is converted and
      * evaluated, the pick_row-th data row (rows count as `sla score`
      * counts them), or with pick_id the first whose first field's cell is

@@ -454,6 +454,10 @@ static void text_cells(void **state)
     read_fails(&f, "ab\xE2\x82", "the cell is not valid UTF-8 text: byte 3 is 0xE2 (save the export as UTF-8)");
     read_fails(&f, "\xBF", "the cell is not valid UTF-8 text: byte 1 is 0xBF (save the export as UTF-8)");
     read_fails(&f, "\xFF\xFE", "the cell is not valid UTF-8 text: byte 1 is 0xFF (save the export as UTF-8)");
+    /* past the ASCII read eight bytes at a time */
+    read_fails(&f, "0123456789abcdef\xC3\xA9x\xE9", "the cell is not valid UTF-8 text: byte 20 is 0xE9 (save the export as UTF-8)");
+    read_fails(&f, "0123456789abcde\xFF", "the cell is not valid UTF-8 text: byte 16 is 0xFF (save the export as UTF-8)");
+    reads_text(&f, "0123456789abcdef\xC3\xA9xyz0123456789", "0123456789abcdef\xC3\xA9xyz0123456789");
 
     f.optional = true;
     reads_unset(&f, "");
@@ -494,6 +498,63 @@ static void time_iso_cells(void **state)
     /* a NULL zone reads as UTC */
     f.zone = NULL;
     time_reads(&f, "2026-02-24 02:18", utc_us(2026, 2, 24, 2, 18, 0));
+}
+
+/* The export's plain form, YYYY-MM-DD hh:mm:ss, has a fast reader of its
+ * own: it must read every such cell, valid or not, as the ISO 8601 reader
+ * does (the instant by the C library's timegm in UTC and in no zone, by
+ * the zone's rules in New York), and refuse the same ones. */
+static void plain_times_match_iso(void **state)
+{
+    (void)state;
+    static const char *const years[] = {"0000", "0001", "1969", "2000", "2023", "2024", "2100", "9999", "20a6"};
+    static const char *const months[] = {"00", "01", "02", "11", "12", "13", "1x"};
+    static const char *const days[] = {"00", "01", "28", "29", "30", "31", "32", "3 "};
+    static const char *const hours[] = {"00", "23", "24", "-1"};
+    static const char *const minutes[] = {"00", "59", "60"};
+    static const char *const seconds[] = {"00", "59", "60"};
+    static const char seps[] = {' ', 'T', 't', 'x'};
+    const tz_zone *zones[] = {utc, NULL, new_york};
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+    for (size_t y = 0; y < N(years); y++)
+    for (size_t mo = 0; mo < N(months); mo++)
+    for (size_t d = 0; d < N(days); d++)
+    for (size_t h = 0; h < N(hours); h++)
+    for (size_t mi = 0; mi < N(minutes); mi++)
+    for (size_t sec = 0; sec < N(seconds); sec++)
+    for (size_t sp = 0; sp < N(seps); sp++) {
+        char cell[32];
+        snprintf(cell, sizeof cell, "%s-%s-%s%c%s:%s:%s", years[y], months[mo], days[d], seps[sp],
+                 hours[h], minutes[mi], seconds[sec]);
+        assert_int_equal(strlen(cell), 19);
+        civil_time t;
+        const char *why = timefmt_parse_iso(cell, 19, &t);
+        for (size_t z = 0; z < N(zones); z++) {
+            conv_field f = field(VT_TIME, false);
+            f.zone = zones[z];
+            char err[300];
+            sla_value v;
+            const char *bad = conv_cell(&f, cell, 19, &v, err, sizeof err);
+            if (why || bad) {
+                if (!why != !bad)
+                    print_error("%s: ISO reader says %s, conv_cell %s\n", cell, why ? why : "ok",
+                                bad ? bad : "ok");
+                assert_true(!why == !bad);
+                continue;
+            }
+            int64_t want = utc_us(t.year, t.month, t.day, t.hour, t.minute, t.second);
+            if (zones[z] == new_york) {
+                int64_t local = civil_to_days(t.year, t.month, t.day) * 86400 + t.hour * 3600 +
+                                t.minute * 60 + t.second;
+                want = tz_local_to_utc(new_york, local) * US_PER_SEC;
+            }
+            if (v.i != want)
+                print_error("%s in zone %zu: %lld, not %lld\n", cell, z, (long long)v.i,
+                            (long long)want);
+            assert_true(v.i == want);
+        }
+    }
+#undef N
 }
 
 static void time_local_cells(void **state)
@@ -1086,6 +1147,7 @@ int main(void)
         cmocka_unit_test(bool_cells),
         cmocka_unit_test(text_cells),
         cmocka_unit_test(time_iso_cells),
+        cmocka_unit_test(plain_times_match_iso),
         cmocka_unit_test(time_local_cells),
         cmocka_unit_test(time_dst_new_york),
         cmocka_unit_test(time_format_cells),
