@@ -21,9 +21,11 @@
 # RUNS rounds (default 7) after one warm-up, interleaved (the machine is
 # shared and noisy), each writing its CSV to standard output, which is
 # the same file, bench/out/throughput.out, for every command. Rows:
-#   sla score        the interpreter (--no-jit)
+#   sla score        the interpreter (--no-jit), on every core (the default
+#                    --threads)
 #   sla score --jit  native code, its cache warm (a temporary XDG_CACHE_HOME
-#                    filled by the check before)
+#                    filled by the check before), on every core
+#   ... -t1          the same on one thread, like for like with the baseline
 #   baseline         bench/baseline.c: the reference policy written by hand
 #                    in plain C, single-threaded, -O2: the bar a compiled
 #                    policy must reach and pass
@@ -129,6 +131,8 @@ echo "== reference workload, $rows rows (seed $seed), $runs rounds: ratio = medi
     --stdout bench/out/throughput.out --ratio-to baseline \
     -- "sla score" "$sla" score bench/reference.sla "$csv" "${asof[@]}" --no-jit \
     -- "sla score --jit" "$sla" score bench/reference.sla "$csv" "${asof[@]}" --jit \
+    -- "sla score -t1" "$sla" score bench/reference.sla "$csv" "${asof[@]}" --no-jit --threads 1 \
+    -- "sla score --jit -t1" "$sla" score bench/reference.sla "$csv" "${asof[@]}" --jit --threads 1 \
     -- baseline "$baseline" "$csv" \
     -- "wc -l" wc -l "$csv" \
     "${others[@]}"
