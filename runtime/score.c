@@ -827,6 +827,25 @@ static int emit_chunk(run *r, chunk *c, score_stats *st)
     return c->rc;
 }
 
+/* Scores the records after the header on this thread, in one lane that
+ * writes straight to the output and rejects files. */
+static int score_here(run *r, csv_reader *in, score_stats *st)
+{
+    lane l;
+    lane_init(r, &l);
+    for (int k = 0; k < r->nsides; k++)
+        l.acc[k] = r->s[k].o->acc;
+    l.out = &r->out.b;
+    l.rej = &r->rej.b;
+    l.out_f = &r->out;
+    l.rej_f = &r->rej;
+    l.pg = &r->pg;
+    feed fd = {.in = in};
+    int rc = score_loop(r, &l, &fd, st);
+    lane_free(&l);
+    return rc;
+}
+
 static int score_threads(run *r, csv_reader *in, score_stats *st, int nthreads)
 {
     pool pl = {.r = r, .nslots = 2 * nthreads + 2, .chunk_bytes = CHUNK_BYTES};
@@ -865,20 +884,8 @@ static int score_threads(run *r, csv_reader *in, score_stats *st, int nthreads)
     int rc = 0;
     int64_t written = 0;
     bool input_done = started == 0;
-    if (started == 0) {
-        /* No thread could start: score here. */
-        lane l;
-        lane_init(r, &l);
-        l.acc[0] = r->s[0].o->acc;
-        l.out = &r->out.b;
-        l.rej = &r->rej.b;
-        l.out_f = &r->out;
-        l.rej_f = &r->rej;
-        l.pg = &r->pg;
-        feed fd = {.in = in};
-        rc = score_loop(r, &l, &fd, st);
-        lane_free(&l);
-    }
+    if (started == 0)
+        rc = score_here(r, in, st);   /* no thread could start */
     pthread_mutex_lock(&pl.mu);
     while (!rc) {
         chunk *c = &pl.slots[written % pl.nslots];
@@ -974,19 +981,7 @@ static int score_records(run *r, csv_reader *in, score_stats *st, int nthreads)
         write_header(r);
     if (nthreads > 1)
         return score_threads(r, in, st, nthreads);
-    lane l;
-    lane_init(r, &l);
-    for (int k = 0; k < r->nsides; k++)
-        l.acc[k] = r->s[k].o->acc;
-    l.out = &r->out.b;
-    l.rej = &r->rej.b;
-    l.out_f = &r->out;
-    l.rej_f = &r->rej;
-    l.pg = &r->pg;
-    feed fd = {.in = in};
-    rc = score_loop(r, &l, &fd, st);
-    lane_free(&l);
-    return rc;
+    return score_here(r, in, st);
 }
 
 /* Scores o[0]->input with the n programs p (n is 1 or 2). */

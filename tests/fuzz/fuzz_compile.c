@@ -20,6 +20,8 @@
 #include "../../runtime/slab.h"
 #include "../../runtime/vm.h"
 
+#include "harness.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,12 +43,6 @@ static const char *const plain_cell[VT__COUNT] = {
     [VT_DURATION] = "PT2H",
     [VT_BDURATION] = "PT2H",
 };
-
-static void fail(const char *what, const char *why)
-{
-    fprintf(stderr, "%s: %s\n", what, why);
-    abort();
-}
 
 static void run(const sla_program *p)
 {
@@ -78,26 +74,6 @@ static void run(const sla_program *p)
     session_close(&ses);
 }
 
-static void round_trip(const sla_program *p)
-{
-    buf first, second;
-    buf_init(&first);
-    buf_init(&second);
-    if (slab_write(p, &first) < 0)
-        fail("slab_write", "refused a program fresh from the compiler");
-    char err[300];
-    sla_program *back = slab_read(first.data, first.len, err, sizeof err);
-    if (!back)
-        fail("slab_read refused what slab_write wrote", err);
-    if (slab_write(back, &second) < 0)
-        fail("slab_write", "refused a program slab_read made");
-    if (first.len != second.len || memcmp(first.data, second.data, first.len) != 0)
-        fail("slab round trip", "the image read back writes different bytes");
-    program_free(back);
-    buf_free(&first);
-    buf_free(&second);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     size_t bom = utf8_bom((const char *)data, size);
@@ -111,7 +87,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (strncmp(d.v[i].msg, internal, sizeof internal - 1) == 0)
             fail("compile_source", d.v[i].msg);
     if (p) {
-        round_trip(p);
+        round_trip(p, "fresh from the compiler");
         run(p);
         program_free(p);
     }

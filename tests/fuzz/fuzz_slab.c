@@ -20,6 +20,8 @@
 #include "../../runtime/slab.h"
 #include "../../runtime/vm.h"
 
+#include "harness.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,12 +30,6 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define AS_OF (INT64_C(1793631600) * 1000000)
-
-static void fail(const char *what, const char *why)
-{
-    fprintf(stderr, "%s: %s\n", what, why);
-    abort();
-}
 
 static void run(const sla_program *p)
 {
@@ -59,27 +55,6 @@ static void run(const sla_program *p)
     session_close(&ses);
 }
 
-/* write(read(x)) must read back and write the same bytes again. */
-static void round_trip(const sla_program *p)
-{
-    buf first, second;
-    buf_init(&first);
-    buf_init(&second);
-    if (slab_write(p, &first) < 0)
-        fail("slab_write", "refused a program slab_read accepted");
-    char err[300];
-    sla_program *back = slab_read(first.data, first.len, err, sizeof err);
-    if (!back)
-        fail("slab_read refused what slab_write wrote", err);
-    if (slab_write(back, &second) < 0)
-        fail("slab_write", "refused a program slab_read made");
-    if (first.len != second.len || memcmp(first.data, second.data, first.len) != 0)
-        fail("slab round trip", "the image read back writes different bytes");
-    program_free(back);
-    buf_free(&first);
-    buf_free(&second);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     uint8_t *copy = malloc(size ? size : 1);
@@ -95,7 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (p) {
         vm_prepare(p);
         run(p);
-        round_trip(p);
+        round_trip(p, "that slab_read accepted");
         program_free(p);
     }
     free(copy);
