@@ -15,7 +15,10 @@
 #     Salesforce examples read ../shared/data beside the repository, and
 #     are skipped when it is not there);
 #   - sla diff, text and JSON, with rejects;
-#   - sla score --jit once (native code, through libgccjit).
+#   - sla score --jit once (native code, through libgccjit);
+#   - sla test on the examples, sla explain once;
+#   - every golden case of sla (tests/run-score.sh) and the hostile input
+#     made at run time (tests/run-hostile.sh), sla and slac under memcheck.
 # Each run's output is compared with nothing (the golden tests do that);
 # its exit status must be 0. A failing run's valgrind log is printed.
 # Prints `valgrind: N passed, N failed` last; exit 1 on a failure.
@@ -94,6 +97,37 @@ vg "$build/sla" diff examples/inbound-b2b.sla tests/diff/inbound-b2b-v4.sla exam
 
 echo "== sla score --jit"
 vg "$build/sla" score examples/startup.sla examples/startup.csv --as-of 2026-11-01T00:00:00Z --jit
+
+echo "== sla test, sla explain"
+vg "$build/sla" test examples --min-coverage 100
+vg "$build/sla" explain examples/inbound-b2b.sla examples/inbound-b2b.csv --id 20417 \
+    --as-of 2026-11-01T00:00:00Z
+
+# The golden cases of sla and the hostile input made at run time
+# (tests/hostile/README.md), with sla and slac run under memcheck: a
+# valgrind error changes a run's exit status (99) and its standard error,
+# so the case fails.
+abs_build=$build
+case $abs_build in /*) ;; *) abs_build=$PWD/$abs_build ;; esac
+mkdir -p "$tmp/vg"
+for prog in sla slac; do
+    printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --suppressions="%s" "%s" "$@"\n' \
+        "$PWD/tests/valgrind-libgccjit.supp" "$abs_build/$prog" > "$tmp/vg/$prog"
+    chmod +x "$tmp/vg/$prog"
+done
+echo "== the golden cases of sla under memcheck"
+if tests/run-score.sh "$tmp/vg" > "$tmp/golden.log" 2>&1; then
+    pass=$((pass + 1)); tail -n 1 "$tmp/golden.log"
+else
+    fail=$((fail + 1)); echo "FAIL: tests/run-score.sh under memcheck"
+    grep -A20 FAIL "$tmp/golden.log" | head -80
+fi
+echo "== hostile input made at run time under memcheck"
+if tests/run-hostile.sh "$tmp/vg" > "$tmp/hostile.log" 2>&1; then
+    pass=$((pass + 1)); tail -n 1 "$tmp/hostile.log"
+else
+    fail=$((fail + 1)); echo "FAIL: tests/run-hostile.sh under memcheck"; head -n 60 "$tmp/hostile.log"
+fi
 
 echo "valgrind: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
