@@ -29,32 +29,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define AS_OF (INT64_C(1793631600) * 1000000)
-
-static void run(const sla_program *p)
-{
-    char err[300];
-    session ses;
-    if (session_open(&ses, p, err, sizeof err) < 0) {
-        session_close(&ses);
-        return;
-    }
-    vm *v = vm_new(p, session_calendar(&ses), AS_OF);
-    sla_value *regs = vm_registers(v);
-    for (uint32_t i = 0; i < p->nfields; i++)
-        regs[i] = (sla_value){.null = 1};
-    vm_run(v);
-    buf out;
-    buf_init(&out);
-    for (uint32_t i = 0; i < p->noutputs; i++) {
-        vtype t = p->reg_types[p->outputs[i].reg];
-        fmt_value(&out, t, &regs[p->outputs[i].reg], ses.zone, program_names(p, t));
-    }
-    buf_free(&out);
-    vm_free(v);
-    session_close(&ses);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     uint8_t *copy = malloc(size ? size : 1);
@@ -69,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sla_program *p = slab_read(copy, size, err, sizeof err);
     if (p) {
         vm_prepare(p);
-        run(p);
+        run(p, 1);
         round_trip(p, "that slab_read accepted");
         program_free(p);
     }
