@@ -137,6 +137,18 @@ static void tidy_path(char *path)
     free(copy);
 }
 
+/* The path a test file's `test policy "name"` means: name, relative to
+ * the test file's directory unless it is absolute. */
+static char *beside(arena *a, const char *test, const char *name)
+{
+    const char *slash = strrchr(test, '/');
+    char *path = name[0] == '/' || !slash
+                     ? arena_strdup(a, name)
+                     : arena_printf(a, "%.*s%s", (int)(slash - test + 1), test, name);
+    tidy_path(path);
+    return path;
+}
+
 /* A test file's `test policy "..."` line, read before the file is parsed
  * for good: the path it names is relative to the test file. */
 static char *named_policy(arena *a, const char *test)
@@ -155,14 +167,8 @@ static char *named_policy(arena *a, const char *test)
         if (n - (size_t)(s - line) > 11 && strncmp(s, "test policy", 11) == 0) {
             char *q = memchr(s, '"', n - (size_t)(s - line));
             char *q2 = q ? memchr(q + 1, '"', (size_t)(line + n - q - 1)) : NULL;
-            if (q2) {
-                const char *slash = strrchr(test, '/');
-                found = q[1] == '/' || !slash
-                            ? arena_printf(a, "%.*s", (int)(q2 - q - 1), q + 1)
-                            : arena_printf(a, "%.*s%.*s", (int)(slash - test + 1), test,
-                                           (int)(q2 - q - 1), q + 1);
-                tidy_path(found);
-            }
+            if (q2)
+                found = beside(a, test, arena_printf(a, "%.*s", (int)(q2 - q - 1), q + 1));
             break;
         }
         line = end ? end + 1 : NULL;
@@ -714,8 +720,8 @@ static void check_holds(runner *r, const plan *pl, const sla_program *prog, cons
     }
 }
 
-static void check_quotas(runner *r, const sla_program *prog, const session *ses,
-                         const test_decl *t, const report_acc *acc, int nrecords, buf *failures)
+static void check_quotas(runner *r, const test_decl *t, const report_acc *acc, int nrecords,
+                         buf *failures)
 {
     report rep;
     report_build(&rep, acc, "test", nrecords, nrecords, 0);
@@ -758,8 +764,6 @@ static void check_quotas(runner *r, const sla_program *prog, const session *ses,
         buf_free(&msg);
     }
     report_free(&rep);
-    (void)prog;
-    (void)ses;
 }
 
 static void run_test(runner *r, plan *pl, const sla_program *prog, const session *ses,
@@ -804,7 +808,7 @@ static void run_test(runner *r, plan *pl, const sla_program *prog, const session
             report_acc_add(acc, regs, rec->loc.line);
     }
     if (acc) {
-        check_quotas(r, prog, ses, t, acc, nrecords, &failures);
+        check_quotas(r, t, acc, nrecords, &failures);
         report_acc_free(acc);
     }
     vm_free(v);
@@ -919,12 +923,7 @@ src_file *ptest_check_file(const src_file *f, arena *a, diag_set *d)
     policy *t = parse_policy(f, a, d);
     char *path;
     if (t->test_policy.s) {
-        const char *slash = strrchr(f->name, '/');
-        path = t->test_policy.s[0] == '/' || !slash
-                   ? arena_strdup(a, t->test_policy.s)
-                   : arena_printf(a, "%.*s%s", (int)(slash - f->name + 1), f->name,
-                                  t->test_policy.s);
-        tidy_path(path);
+        path = beside(a, f->name, t->test_policy.s);
     } else {
         path = policy_of(a, f->name);
     }
