@@ -380,8 +380,12 @@ static void put_value(const ex *c, buf *b, vtype t, const sla_value *v)
         buf_puts(b, names && v->i >= 0 && (uint64_t)v->i < n ? names[v->i] : "?");
         break;
     }
-    case VT_HANDOFF: buf_puts(b, v->i >= 0 && v->i < HS__COUNT ? fmt_handoff_names[v->i] : "?"); break;
-    case VT_CADENCE: buf_puts(b, v->i >= 0 && v->i < CS__COUNT ? fmt_cadence_names[v->i] : "?"); break;
+    case VT_HANDOFF:
+        buf_puts(b, v->i >= 0 && v->i < HS__COUNT ? fmt_handoff_names[v->i] : "?");
+        break;
+    case VT_CADENCE:
+        buf_puts(b, v->i >= 0 && v->i < CS__COUNT ? fmt_cadence_names[v->i] : "?");
+        break;
     default: buf_puts(b, "?"); break;
     }
 }
@@ -1436,10 +1440,17 @@ static void section_cadences(const ex *c)
         gutter(c, 0);
         buf_printf(c->out, "=> %s", fmt_cadence_names[out[0].i]);
         switch (out[0].i) {
-        case CS_COMPLETE: buf_printf(c->out, ": %lld touches made, %lld needed\n", (long long)made, (long long)n); break;
-        case CS_OVERDUE: buf_printf(c->out, ": the period is over with %lld of %lld touches\n", (long long)made, (long long)n); break;
-        case CS_BEHIND: buf_printf(c->out, ": %lld made, %lld expected by now\n", (long long)made, (long long)out[1].i); break;
-        default: buf_printf(c->out, ": %lld made, %lld expected by now\n", (long long)made, (long long)out[1].i); break;
+        case CS_COMPLETE:
+            buf_printf(c->out, ": %lld touches made, %lld needed\n", (long long)made, (long long)n);
+            break;
+        case CS_OVERDUE:
+            buf_printf(c->out, ": the period is over with %lld of %lld touches\n", (long long)made,
+                       (long long)n);
+            break;
+        default:   /* on track, behind */
+            buf_printf(c->out, ": %lld made, %lld expected by now\n", (long long)made,
+                       (long long)out[1].i);
+            break;
         }
     }
 }

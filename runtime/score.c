@@ -965,7 +965,8 @@ static int score_records(run *r, csv_reader *in, score_stats *st, int nthreads)
     csv_record rec;
     csv_status s = csv_next(in, &rec);
     if (s == CSV_EOF) {
-        fprintf(stderr, "%s: the file is empty: expected a header row naming the columns\n", r->name);
+        fprintf(stderr, "%s: the file is empty: expected a header row naming the columns\n",
+                r->name);
         return 1;
     }
     if (s != CSV_OK) {
