@@ -571,3 +571,138 @@ fatal:
     out->line = r->err_line;
     return CSV_FATAL;
 }
+
+/* ---- several readers over one input ------------------------------------------ */
+
+const char *csv_rest(const csv_reader *r, size_t *len, int64_t *line, bool *eof)
+{
+    *len = r->len - r->pos;
+    *line = r->line;
+    *eof = r->eof;
+    return (const char *)r->data + r->pos;
+}
+
+void csv_reset_mem(csv_reader *r, const char *data, size_t len, int64_t line)
+{
+    r->data = (const unsigned char *)(data ? data : "");
+    r->pos = 0;
+    r->len = data ? len : 0;
+    r->eof = true;
+    r->started = true;
+    r->fatal = false;
+    r->base = 0;
+    r->line = line;
+    r->err = NULL;
+    r->err_line = 0;
+}
+
+csv_reader *csv_open_resume(int fd, const char *name, const char *head, size_t len,
+                            int64_t line, uint64_t offset, bool eof)
+{
+    csv_reader *r = csv_open_fd(fd, name);
+    if (len > r->cap) {
+        r->cap = len;
+        r->buf = xrealloc(r->buf, r->cap);
+        r->data = r->buf;
+    }
+    memcpy(r->buf, head, len);
+    r->len = len;
+    r->eof = eof;
+    r->started = true;
+    r->line = line;
+    r->base = offset;
+    return r;
+}
+
+void csv_cutter_free(csv_cutter *c)
+{
+    free(c->turns);
+    c->turns = NULL;
+    c->cap = 0;
+}
+
+/* The cut: first, forwards from quote to quote, the quotes where a reader
+ * enters and leaves a quoted field (its rules exactly: a quote opens one
+ * only at the start of a field; inside, "" is a quote and any other quote
+ * closes it; a stray quote is an ordinary byte). Then backwards from the
+ * end, the line ends outside quotes after a record that is not empty,
+ * down to the first before want. On an export the first pass is a memchr
+ * per quoted field and the second reads the bytes after want and the
+ * record before it. */
+size_t csv_cut(csv_cutter *c, const char *data, size_t len, size_t want)
+{
+    const unsigned char *s = (const unsigned char *)data;
+    size_t nturns = 0;
+    bool in = false;
+    for (size_t at = 0; at < len;) {
+        const unsigned char *q = memchr(s + at, '"', len - at);
+        if (!q)
+            break;
+        at = (size_t)(q - s);
+        if (in) {
+            if (at + 1 == len)
+                break;              /* a close or the first of "": what follows decides */
+            if (s[at + 1] == '"') {
+                at += 2;
+                continue;
+            }
+        } else if (at > 0 && s[at - 1] != ',' && s[at - 1] != '\n' && s[at - 1] != '\r') {
+            at++;                   /* a stray quote */
+            continue;
+        }
+        in = !in;
+        if (nturns == c->cap) {
+            c->cap = c->cap ? c->cap * 2 : 256;
+            c->turns = xrealloc(c->turns, c->cap * sizeof *c->turns);
+        }
+        c->turns[nturns++] = at++;
+    }
+
+    size_t k = nturns;              /* turns[0..k) are before the line end in hand */
+    size_t best = 0;                /* the first cut at or after want so far */
+    for (size_t i = len; i > 0; i--) {
+        unsigned char ch = s[i - 1];
+        if (ch != '\n' && ch != '\r')
+            continue;
+        if (ch == '\r' && i == len)
+            continue;               /* it may be the CR of a CRLF */
+        size_t e = i - 1;           /* the line end's first byte */
+        if (ch == '\n' && e > 0 && s[e - 1] == '\r')
+            e--;
+        while (k > 0 && c->turns[k - 1] > e)
+            k--;
+        if (k % 2) {
+            i = c->turns[k - 1] + 1;   /* in quotes: on before the opening quote */
+            continue;
+        }
+        if (e > 0 && s[e - 1] != '\n' && s[e - 1] != '\r') {
+            if (i < want)
+                return best ? best : i;
+            best = i;
+        }
+        i = e + 1;                  /* on before this line end */
+    }
+    return best;
+}
+
+int64_t csv_lines(const char *data, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)data;
+    int64_t n = 0;
+    size_t i = 0;
+#if defined(__SSE2__) && !defined(CSV_NO_SIMD)
+    const __m128i vlf = _mm_set1_epi8('\n');
+    for (; i + 16 <= len; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        n += __builtin_popcount((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vlf)));
+    }
+#endif
+    for (; i < len; i++)
+        n += s[i] == '\n';
+    /* A CR is a line end of its own unless an LF follows; the last byte of
+     * a cut is never the CR of a CRLF. */
+    for (const unsigned char *cr = memchr(s, '\r', len); cr;
+         cr = memchr(cr + 1, '\r', len - (size_t)(cr + 1 - s)))
+        n += cr + 1 == s + len || cr[1] != '\n';
+    return n;
+}

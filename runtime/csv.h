@@ -67,4 +67,46 @@ uint64_t csv_offset(const csv_reader *r);
  * [rec.raw, csv_cursor(r)), valid until the next call. */
 const char *csv_cursor(const csv_reader *r);
 
+/* ---- several readers over one input (sla score --threads) ----
+ *
+ * One thread reads an input's bytes and cuts them into pieces of whole
+ * records; readers on other threads read a piece each, from memory, and
+ * see exactly the records, errors and line numbers a single reader of
+ * the whole input would have. */
+
+/* The bytes r has read but not parsed (after the last record csv_next
+ * returned), the line they start on, and whether the input has nothing
+ * after them. They stay valid until the next call on r. */
+const char *csv_rest(const csv_reader *r, size_t *len, int64_t *line, bool *eof);
+
+/* Points r (from csv_open_mem) at data[0..len), which holds whole records
+ * of an input from a record start on line `line`, to the end of the input
+ * or to a cut of csv_cut; the input's start (BOM, UTF-16) is not looked
+ * at again. */
+void csv_reset_mem(csv_reader *r, const char *data, size_t len, int64_t line);
+
+/* Resumes reading fd after csv_rest: head[0..len) are the bytes already
+ * read, from a record start on line `line`, at input offset `offset`;
+ * eof: fd has nothing more. */
+csv_reader *csv_open_resume(int fd, const char *name, const char *head, size_t len,
+                            int64_t line, uint64_t offset, bool eof);
+
+/* Scratch for csv_cut. Zero it before the first use. */
+typedef struct csv_cutter {
+    size_t *turns;
+    size_t cap;
+} csv_cutter;
+
+/* Where data[0..len), which starts at a record start and may go on after
+ * len, can be cut: an n such that data[0..n) is whole records that a
+ * reader ends at n, the last of them not an empty line (a reader's caller
+ * holds empty lines back until it knows what follows them). The first
+ * such n at or after want, else the last before it; 0 if there is none. */
+size_t csv_cut(csv_cutter *c, const char *data, size_t len, size_t want);
+void csv_cutter_free(csv_cutter *c);
+
+/* The physical lines that data[0..len) ends (LF, CRLF or CR, quoted or
+ * not), where len is 0 or a cut of csv_cut. */
+int64_t csv_lines(const char *data, size_t len);
+
 #endif

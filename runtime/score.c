@@ -410,106 +410,13 @@ static void progress_end(progress *pg)
     pg->shown = false;
 }
 
-/* ---- where records come from ------------------------------------------------ */
-
-/* A record of a chunk as the main thread's reader gave it: offsets into
- * the chunk's bytes and fields. */
-typedef struct chunk_rec {
-    int64_t line, end_line;
-    int64_t err_line;        /* a bad record: its reason's line */
-    size_t raw, err;         /* offsets in data: its bytes; a bad record's reason */
-    size_t field0;           /* its first field in fields */
-    uint32_t raw_len;
-    int nfields;
-    bool bad;
-} chunk_rec;
-
-typedef struct chunk_field {
-    uint32_t off;            /* in data (a chunk is far below 4 GiB) */
-    uint32_t len;            /* its length, QUOTED_BIT if it was quoted */
-} chunk_field;
-
-#define QUOTED_BIT 0x80000000u
-_Static_assert(CSV_MAX_RECORD < QUOTED_BIT, "a field's length leaves QUOTED_BIT free");
-
-/* Whole records for a worker; see "threads" below. */
-typedef struct chunk {
-    char *data;              /* the records' bytes, fields unescaped, reasons */
-    size_t len, cap;
-    chunk_rec *recs;
-    size_t nrecs, crecs;
-    chunk_field *fields;
-    size_t nfields, cfields;
-    char *fatal;             /* the reader failed right after these records */
-    int64_t fatal_line;
-    buf out, rej, msg;       /* the worker's rows, rejects and error */
-    rowlens out_rows, rej_rows;
-    score_stats st;
-    int rc;
-    bool done;
-} chunk;
-
-/* Where score_loop's records come from: the reader, or a chunk whose
- * records it replays exactly as the reader gave them. */
-typedef struct feed {
-    csv_reader *in;          /* NULL: replay c */
-    const chunk *c;
-    size_t next;             /* c's next record */
-    csv_field *fields;       /* the replayed record's */
-    int fcap;
-    const char *err;         /* the last bad record's reason and line */
-    int64_t err_line;
-} feed;
-
-static csv_status feed_next(feed *f, csv_record *rec)
-{
-    if (f->in)
-        return csv_next(f->in, rec);
-    const chunk *c = f->c;
-    memset(rec, 0, sizeof *rec);
-    if (f->next == c->nrecs)
-        return CSV_EOF;
-    const chunk_rec *cr = &c->recs[f->next++];
-    rec->line = cr->line;
-    rec->end_line = cr->end_line;
-    rec->raw = c->data + cr->raw;
-    rec->raw_len = cr->raw_len;
-    if (cr->bad) {
-        f->err = c->data + cr->err;
-        f->err_line = cr->err_line;
-        rec->fields = f->fields;
-        return CSV_BAD;
-    }
-    if (cr->nfields > f->fcap) {
-        f->fcap = cr->nfields;
-        f->fields = xrealloc(f->fields, (size_t)f->fcap * sizeof *f->fields);
-    }
-    const chunk_field *cf = &c->fields[cr->field0];
-    for (int i = 0; i < cr->nfields; i++)
-        f->fields[i] = (csv_field){c->data + cf[i].off, cf[i].len & ~QUOTED_BIT,
-                                   (cf[i].len & QUOTED_BIT) != 0};
-    rec->fields = f->fields;
-    rec->nfields = cr->nfields;
-    return CSV_OK;
-}
-
-static const char *feed_error(const feed *f)
-{
-    return f->in ? csv_error(f->in) : f->err;
-}
-
-static int64_t feed_error_line(const feed *f)
-{
-    return f->in ? csv_error_line(f->in) : f->err_line;
-}
-
 /* ---- the records -------------------------------------------------------------- */
 
 /* Scores every record in, with l. The same loop scores the whole input
  * sequentially and a worker's share of it: the share starts at a record
  * boundary after a record that is not an empty line, so the empty lines
  * it holds back are the same. */
-static int score_loop(run *r, lane *l, feed *in, score_stats *st)
+static int score_loop(run *r, lane *l, csv_reader *in, score_stats *st)
 {
     csv_record rec;
     csv_status s;
@@ -521,7 +428,7 @@ static int score_loop(run *r, lane *l, feed *in, score_stats *st)
     int64_t blank_lines[64];
     int nblank = 0;
     for (;;) {
-        s = feed_next(in, &rec);
+        s = csv_next(in, &rec);
         if (s == CSV_EOF && l->fatal)
             s = CSV_FATAL;
         if (s == CSV_EOF)
@@ -543,18 +450,18 @@ static int score_loop(run *r, lane *l, feed *in, score_stats *st)
             break;
         st->read++;
         if (l->pg && (st->read % PROGRESS_EVERY) == 0)
-            progress_show(l->pg, st->read, csv_offset(in->in));
+            progress_show(l->pg, st->read, csv_offset(in));
         if (s == CSV_FATAL) {
             say(l, "%s:%lld: %s\n", r->name,
-                (long long)(l->fatal ? l->fatal_line : feed_error_line(in)),
-                l->fatal ? l->fatal : feed_error(in));
+                (long long)(l->fatal ? l->fatal_line : csv_error_line(in)),
+                l->fatal ? l->fatal : csv_error(in));
             rc = 1;
             break;
         }
         if (r->o->pick_fn && !picked(r, s, &rec, st))
             continue;
         if (s == CSV_BAD) {
-            if ((rc = reject(r, l, &rec, feed_error_line(in), NULL, feed_error(in), st)))
+            if ((rc = reject(r, l, &rec, csv_error_line(in), NULL, csv_error(in), st)))
                 break;
             continue;
         }
@@ -624,28 +531,69 @@ static void lane_free(lane *l)
 
 /* ---- threads ------------------------------------------------------------------- */
 
-/* The main thread reads the input with the one reader, which finds where
- * each record ends exactly as a sequential run would (quoted line ends,
- * bad rows), and copies whole records with their fields into chunks of
- * about CHUNK_BYTES; workers score a chunk each, replaying its records as
- * the reader gave them (parsing is about a sixth of the work; the main
- * thread does it once, and the workers the rest), and the main thread
- * writes the chunks' rows, rejects and first error in input order. A
- * chunk never ends with an empty line, so the empty lines score_loop
- * holds back are the same. Output goes through the run's files with the
- * flushes a sequential run would make (the sequential byte counts), so
- * even a failed run leaves the same bytes on a pipe. A run holds at most
- * 2 x threads + 2 chunks, smaller when there are many (CHUNKS_BUDGET in
- * all): memory does not grow with the input. SLA_TEST_CHUNK_BYTES sets
- * the size of a chunk, for tests to cut the input everywhere (1: a record
- * a chunk). */
-enum { CHUNK_BYTES = 1 << 20, CHUNK_MIN = 64 << 10, CHUNKS_BUDGET = 24 << 20 };
+/* The main thread reads the input's bytes into chunks of about
+ * CHUNK_BYTES, each cut after a record (csv_cut: quoted line ends stay
+ * inside their record, and a chunk never ends with an empty line, so the
+ * empty lines score_loop holds back are the same) with the line it
+ * starts on (csv_lines). Workers read, convert, score and write a chunk
+ * each, with a reader of their own over its bytes that sees exactly the
+ * records, bad rows and line numbers the one reader of a sequential run
+ * would; the main thread writes the chunks' rows, rejects and first
+ * error in input order. Its own share is a read, a memchr per quoted
+ * field and a count of line ends per chunk. Output goes through the
+ * run's files with the flushes a sequential run would make (the
+ * sequential byte counts), so even a failed run leaves the same bytes on
+ * a pipe. A run holds at most 2 x threads + 2 chunks, smaller when there
+ * are many (CHUNKS_BUDGET in all): memory does not grow with the input.
+ *
+ * An input with no cut in TAIL_BYTES (a record that large, or that many
+ * empty lines in a row) is read from there on by the main thread alone,
+ * with a reader that resumes where the last chunk ended: the rules for
+ * such records stay the sequential reader's, and memory stays bounded.
+ *
+ * For tests, SLA_TEST_CHUNK_BYTES sets the size of a chunk (1: a record
+ * a chunk) and SLA_TEST_TAIL_BYTES the size at which the main thread
+ * reads on alone. */
+enum {
+    CHUNK_BYTES = 1 << 20,
+    CHUNK_MIN = 64 << 10,
+    CHUNKS_BUDGET = 24 << 20,
+    TAIL_BYTES = 16 << 20,
+    READ_MIN = 256,          /* the least a read asks for (tests' tiny chunks) */
+};
+
+/* Whole records of the input for a worker, and what it made of them. */
+typedef struct chunk {
+    char *data;
+    size_t len, cap;
+    int64_t line;            /* the line data starts on */
+    char *fatal;             /* the input could not be read after data */
+    int64_t fatal_line;
+    buf out, rej, msg;       /* the worker's rows, rejects and error */
+    rowlens out_rows, rej_rows;
+    score_stats st;
+    int rc;
+    bool done;
+} chunk;
+
+/* The main thread's side of the input: the bytes read after the last
+ * cut, and where they are. */
+typedef struct splitter {
+    int fd;
+    const char *name;
+    char *carry;             /* carry[carry_pos..carry_len) */
+    size_t carry_pos, carry_len, carry_cap;
+    int64_t line;            /* the line the carry starts on */
+    uint64_t offset;         /* its offset in the input */
+    bool eof;
+    size_t chunk_bytes, tail_bytes;
+    csv_cutter cut;
+} splitter;
 
 typedef struct pool {
     run *r;
     chunk *slots;
     int nslots;
-    size_t chunk_bytes;
     int64_t filled, taken;   /* chunks handed out so far, chunks taken */
     bool input_done, stop;
     pthread_mutex_t mu;
@@ -655,11 +603,11 @@ typedef struct pool {
 typedef struct worker {
     pool *pl;
     lane l;
-    feed fd;
+    csv_reader *in;
     pthread_t t;
 } worker;
 
-static void score_chunk(run *r, lane *l, feed *fd, chunk *c)
+static void score_chunk(run *r, lane *l, csv_reader *in, chunk *c)
 {
     buf_reset(&c->out);
     buf_reset(&c->rej);
@@ -671,9 +619,8 @@ static void score_chunk(run *r, lane *l, feed *fd, chunk *c)
     l->fatal = c->fatal;
     l->fatal_line = c->fatal_line;
     memset(&c->st, 0, sizeof c->st);
-    fd->c = c;
-    fd->next = 0;
-    c->rc = score_loop(r, l, fd, &c->st);
+    csv_reset_mem(in, c->data, c->len, c->line);
+    c->rc = score_loop(r, l, in, &c->st);
     /* The lengths move to the chunk; the lane's arrays are reused. */
     rowlens t = c->out_rows;
     c->out_rows = l->out_rows;
@@ -695,7 +642,7 @@ static void *work(void *arg)
             break;
         chunk *c = &pl->slots[pl->taken++ % pl->nslots];
         pthread_mutex_unlock(&pl->mu);
-        score_chunk(pl->r, &w->l, &w->fd, c);
+        score_chunk(pl->r, &w->l, w->in, c);
         pthread_mutex_lock(&pl->mu);
         c->done = true;
         pthread_cond_signal(&pl->done);
@@ -716,25 +663,43 @@ static void chunk_reserve(chunk *c, size_t n)
     c->cap = cap;
 }
 
-/* Appends s[0..n) to c's data; its offset. */
-static size_t chunk_put(chunk *c, const void *p, size_t n)
+typedef enum {
+    FILL_MORE,               /* a chunk; the input goes on */
+    FILL_LAST,               /* the last chunk (maybe empty) */
+    FILL_TAIL,               /* no cut: c holds the bytes to read on from alone */
+} fill_result;
+
+/* Up to ask bytes of input into c: the carry's first, then fd's. 0 at
+ * the end of the input, -1 on a read error. */
+static ssize_t take_input(splitter *sp, chunk *c, size_t ask)
 {
-    chunk_reserve(c, n);
-    size_t at = c->len;
-    memcpy(c->data + at, p, n);
-    c->len += n;
-    return at;
+    chunk_reserve(c, ask);
+    if (sp->carry_pos < sp->carry_len) {
+        size_t n = sp->carry_len - sp->carry_pos < ask ? sp->carry_len - sp->carry_pos : ask;
+        memcpy(c->data + c->len, sp->carry + sp->carry_pos, n);
+        sp->carry_pos += n;
+        c->len += n;
+        return (ssize_t)n;
+    }
+    if (sp->eof)
+        return 0;
+    for (;;) {
+        ssize_t got = read(sp->fd, c->data + c->len, ask);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            sp->eof = true;
+        else
+            c->len += (size_t)got;
+        return got;
+    }
 }
 
-/* Copies records from in into c until it holds chunk_bytes and ends
- * after a record that is not an empty line: each record's bytes as
- * written and its fields (those with "" escapes unescaped), or a bad
- * record's reason, so that the worker reads none of it again. True when
- * the input ended (c->fatal says if it could not be read to its end). */
-static bool fill_chunk(run *r, csv_reader *in, chunk *c, size_t chunk_bytes)
+/* Fills c with the input after the last cut, to its next cut. */
+static fill_result fill_chunk(splitter *sp, chunk *c)
 {
-    csv_record rec;
-    c->len = c->nrecs = c->nfields = 0;
+    c->len = 0;
+    c->line = sp->line;
     free(c->fatal);
     c->fatal = NULL;
     c->done = false;
@@ -743,47 +708,53 @@ static bool fill_chunk(run *r, csv_reader *in, chunk *c, size_t chunk_bytes)
         c->data = NULL;
         c->cap = 0;
     }
+    size_t from = sp->carry_pos;     /* the carry's bytes in c start here */
+    bool read_fd = false;            /* c holds bytes from fd (and so all the carry) */
+    size_t want = sp->chunk_bytes;
     for (;;) {
-        csv_status s = csv_next(in, &rec);
-        if (s == CSV_EOF)
-            return true;
-        if (s == CSV_FATAL) {
-            c->fatal = xstrdup(csv_error(in));
-            c->fatal_line = csv_error_line(in);
-            return true;
+        ssize_t got = 1;
+        while (c->len < want && got > 0) {
+            bool from_carry = sp->carry_pos < sp->carry_len;
+            got = take_input(sp, c, want - c->len > READ_MIN ? want - c->len : READ_MIN);
+            read_fd |= !from_carry && got > 0;
         }
-        const char *end = csv_cursor(in);
-        if (c->nrecs == c->crecs) {
-            c->crecs = c->crecs ? c->crecs * 2 : 4096;
-            c->recs = xrealloc(c->recs, c->crecs * sizeof *c->recs);
+        if (got < 0) {
+            /* What a reader would have said where it stopped: the records
+             * before are scored, the partial one is not. */
+            char msg[300];
+            snprintf(msg, sizeof msg, "cannot read %s: %s", sp->name, strerror(errno));
+            c->len = csv_cut(&sp->cut, c->data, c->len, c->len);
+            c->fatal = xstrdup(msg);
+            c->fatal_line = c->line + csv_lines(c->data, c->len);
+            return FILL_LAST;
         }
-        chunk_rec *cr = &c->recs[c->nrecs++];
-        *cr = (chunk_rec){.line = rec.line, .end_line = rec.end_line,
-                          .raw = chunk_put(c, rec.raw, (size_t)(end - rec.raw)),
-                          .raw_len = (uint32_t)rec.raw_len, .field0 = c->nfields,
-                          .nfields = rec.nfields, .bad = s == CSV_BAD};
-        if (s == CSV_BAD) {
-            cr->err_line = csv_error_line(in);
-            cr->err = chunk_put(c, csv_error(in), strlen(csv_error(in)) + 1);
+        if (got == 0)
+            return FILL_LAST;
+        size_t cut = csv_cut(&sp->cut, c->data, c->len, want);
+        if (cut) {
+            size_t rest = c->len - cut;
+            if (!read_fd) {
+                sp->carry_pos = from + cut;   /* the rest is still there */
+            } else {
+                if (rest > sp->carry_cap) {
+                    sp->carry_cap = rest;
+                    sp->carry = xrealloc(sp->carry, sp->carry_cap);
+                }
+                memcpy(sp->carry, c->data + cut, rest);
+                sp->carry_len = rest;
+                sp->carry_pos = 0;
+            }
+            c->len = cut;
+            sp->line += csv_lines(c->data, cut);
+            sp->offset += cut;
+            return FILL_MORE;
         }
-        if (c->nfields + (size_t)rec.nfields > c->cfields) {
-            while (c->nfields + (size_t)rec.nfields > c->cfields)
-                c->cfields = c->cfields ? c->cfields * 2 : 65536;
-            c->fields = xrealloc(c->fields, c->cfields * sizeof *c->fields);
+        if (c->len >= sp->tail_bytes) {
+            if (sp->carry_pos < sp->carry_len)   /* all that was read goes on */
+                take_input(sp, c, sp->carry_len - sp->carry_pos);
+            return FILL_TAIL;
         }
-        chunk_field *to = &c->fields[c->nfields];
-        c->nfields += (size_t)rec.nfields;
-        for (int i = 0; i < rec.nfields; i++) {
-            const csv_field *f = &rec.fields[i];
-            size_t off = f->p >= rec.raw && f->p + f->len <= end
-                             ? cr->raw + (size_t)(f->p - rec.raw)
-                             : chunk_put(c, f->p, f->len);   /* unescaped */
-            to[i] = (chunk_field){(uint32_t)off, f->len | (f->quoted ? QUOTED_BIT : 0)};
-        }
-        bool blank = s == CSV_OK && rec.nfields == 1 && rec.raw_len == 0 && r->ncolumns > 1;
-        if (!blank && c->len + c->nfields * sizeof *c->fields + c->nrecs * sizeof *c->recs >=
-                          chunk_bytes)
-            return false;
+        want = c->len + sp->chunk_bytes;
     }
 }
 
@@ -827,8 +798,8 @@ static int emit_chunk(run *r, chunk *c, score_stats *st)
     return c->rc;
 }
 
-/* Scores the records after the header on this thread, in one lane that
- * writes straight to the output and rejects files. */
+/* Scores the records of in on this thread, in one lane that writes
+ * straight to the output and rejects files. */
 static int score_here(run *r, csv_reader *in, score_stats *st)
 {
     lane l;
@@ -840,21 +811,44 @@ static int score_here(run *r, csv_reader *in, score_stats *st)
     l.out_f = &r->out;
     l.rej_f = &r->rej;
     l.pg = &r->pg;
-    feed fd = {.in = in};
-    int rc = score_loop(r, &l, &fd, st);
+    int rc = score_loop(r, &l, in, st);
     lane_free(&l);
     return rc;
 }
 
-static int score_threads(run *r, csv_reader *in, score_stats *st, int nthreads)
+/* The sizes of splitter sp: CHUNK_BYTES, less when many chunks would
+ * pass CHUNKS_BUDGET, or what a test asks for. */
+static void split_sizes(splitter *sp, int nslots)
 {
-    pool pl = {.r = r, .nslots = 2 * nthreads + 2, .chunk_bytes = CHUNK_BYTES};
-    if (pl.chunk_bytes * (size_t)pl.nslots > CHUNKS_BUDGET)
-        pl.chunk_bytes = CHUNKS_BUDGET / (size_t)pl.nslots < CHUNK_MIN ? CHUNK_MIN
-                         : CHUNKS_BUDGET / (size_t)pl.nslots;
-    const char *test_chunk = getenv("SLA_TEST_CHUNK_BYTES");
-    if (test_chunk && atol(test_chunk) > 0)
-        pl.chunk_bytes = (size_t)atol(test_chunk);
+    sp->chunk_bytes = CHUNK_BYTES;
+    if (sp->chunk_bytes * (size_t)nslots > CHUNKS_BUDGET)
+        sp->chunk_bytes = CHUNKS_BUDGET / (size_t)nslots < CHUNK_MIN
+                              ? CHUNK_MIN
+                              : CHUNKS_BUDGET / (size_t)nslots;
+    sp->tail_bytes = TAIL_BYTES;
+    const char *test = getenv("SLA_TEST_CHUNK_BYTES");
+    if (test && atol(test) > 0)
+        sp->chunk_bytes = (size_t)atol(test);
+    test = getenv("SLA_TEST_TAIL_BYTES");
+    if (test && atol(test) > 0)
+        sp->tail_bytes = (size_t)atol(test);
+}
+
+/* Scores the input after the header, which header_in has read from fd,
+ * with nthreads workers. */
+static int score_threads(run *r, csv_reader *header_in, int fd, score_stats *st, int nthreads)
+{
+    pool pl = {.r = r, .nslots = 2 * nthreads + 2};
+    splitter sp = {.fd = fd, .name = r->name};
+    split_sizes(&sp, pl.nslots);
+    size_t head_len;
+    const char *head = csv_rest(header_in, &head_len, &sp.line, &sp.eof);
+    sp.carry = xmalloc(head_len > 4096 ? head_len : 4096);
+    sp.carry_cap = head_len > 4096 ? head_len : 4096;
+    memcpy(sp.carry, head, head_len);
+    sp.carry_len = head_len;
+    sp.offset = csv_offset(header_in);
+
     pl.slots = xcalloc((size_t)pl.nslots, sizeof *pl.slots);
     for (int i = 0; i < pl.nslots; i++) {
         buf_init(&pl.slots[i].out);
@@ -873,6 +867,7 @@ static int score_threads(run *r, csv_reader *in, score_stats *st, int nthreads)
     for (int i = 0; i < nthreads; i++) {
         w[i].pl = &pl;
         lane_init(r, &w[i].l);
+        w[i].in = csv_open_mem(NULL, 0, r->name);
         if (r->s[0].o->acc)
             w[i].l.acc[0] = report_acc_fork(r->s[0].o->acc);
         if (pthread_create(&w[i].t, NULL, work, &w[i]) != 0)
@@ -883,9 +878,14 @@ static int score_threads(run *r, csv_reader *in, score_stats *st, int nthreads)
 
     int rc = 0;
     int64_t written = 0;
-    bool input_done = started == 0;
-    if (started == 0)
-        rc = score_here(r, in, st);   /* no thread could start */
+    bool input_done = false;
+    chunk *tail = NULL;      /* no cut: the main thread reads on from here */
+    if (started == 0) {
+        /* No thread could start: the main thread reads everything. */
+        tail = &pl.slots[0];
+        tail->len = 0;
+        input_done = true;
+    }
     pthread_mutex_lock(&pl.mu);
     while (!rc) {
         chunk *c = &pl.slots[written % pl.nslots];
@@ -893,15 +893,18 @@ static int score_threads(run *r, csv_reader *in, score_stats *st, int nthreads)
             pthread_mutex_unlock(&pl.mu);
             rc = emit_chunk(r, c, st);
             written++;
-            progress_show(&r->pg, st->read, csv_offset(in));
+            progress_show(&r->pg, st->read, sp.offset);
             pthread_mutex_lock(&pl.mu);
             continue;
         }
         if (!input_done && pl.filled < written + pl.nslots) {
             chunk *f = &pl.slots[pl.filled % pl.nslots];
             pthread_mutex_unlock(&pl.mu);
-            input_done = fill_chunk(r, in, f, pl.chunk_bytes);
-            bool any = f->len > 0 || f->fatal;
+            fill_result fr = fill_chunk(&sp, f);
+            bool any = fr != FILL_TAIL && (f->len > 0 || f->fatal);
+            input_done = fr != FILL_MORE;
+            if (fr == FILL_TAIL)
+                tail = f;
             pthread_mutex_lock(&pl.mu);
             if (any)
                 pl.filled++;
@@ -918,6 +921,14 @@ static int score_threads(run *r, csv_reader *in, score_stats *st, int nthreads)
     pthread_mutex_unlock(&pl.mu);
     for (int i = 0; i < started; i++)
         pthread_join(w[i].t, NULL);
+    if (!rc && tail) {
+        const char *data = tail->len ? tail->data : sp.carry + sp.carry_pos;
+        size_t len = tail->len ? tail->len : sp.carry_len - sp.carry_pos;
+        csv_reader *in = csv_open_resume(fd, r->name, data, len, tail->len ? tail->line : sp.line,
+                                         sp.offset, sp.eof);
+        rc = score_here(r, in, st);
+        csv_close(in);
+    }
     for (int i = 0; i < nthreads; i++) {
         if (w[i].l.acc[0]) {
             if (!rc)
@@ -925,13 +936,11 @@ static int score_threads(run *r, csv_reader *in, score_stats *st, int nthreads)
             report_acc_free(w[i].l.acc[0]);
         }
         lane_free(&w[i].l);
-        free(w[i].fd.fields);
+        csv_close(w[i].in);
     }
     for (int i = 0; i < pl.nslots; i++) {
         chunk *c = &pl.slots[i];
         free(c->data);
-        free(c->recs);
-        free(c->fields);
         free(c->fatal);
         buf_free(&c->out);
         buf_free(&c->rej);
@@ -941,6 +950,8 @@ static int score_threads(run *r, csv_reader *in, score_stats *st, int nthreads)
     }
     free(pl.slots);
     free(w);
+    free(sp.carry);
+    csv_cutter_free(&sp.cut);
     pthread_cond_destroy(&pl.work);
     pthread_cond_destroy(&pl.done);
     pthread_mutex_destroy(&pl.mu);
@@ -960,7 +971,7 @@ static int threads_for(int n, const sla_program *p, const score_options *o)
     return o->threads;
 }
 
-static int score_records(run *r, csv_reader *in, score_stats *st, int nthreads)
+static int score_records(run *r, csv_reader *in, int fd, score_stats *st, int nthreads)
 {
     csv_record rec;
     csv_status s = csv_next(in, &rec);
@@ -981,7 +992,7 @@ static int score_records(run *r, csv_reader *in, score_stats *st, int nthreads)
     if (!r->o->discard)
         write_header(r);
     if (nthreads > 1)
-        return score_threads(r, in, st, nthreads);
+        return score_threads(r, in, fd, st, nthreads);
     return score_here(r, in, st);
 }
 
@@ -1040,7 +1051,7 @@ static int score_sides(int n, const sla_program *const *p, const score_options *
         buf_puts(&r.rej.b, "line,column,reason,row\n");
     }
     progress_start(&r.pg, o->progress, fd);
-    rc = score_records(&r, in, st, threads_for(n, p[0], o));
+    rc = score_records(&r, in, fd, st, threads_for(n, p[0], o));
     progress_end(&r.pg);
     if (o->discard)
         buf_free(&r.out.b);

@@ -2,7 +2,10 @@
 # `sla score` and `sla report` with --threads: the same bytes whatever the
 # number of threads. Every run is made with --threads 1 (the sequential
 # reader and loop) and again with 2, 3 and 8, each also with the input cut
-# into a chunk per record (SLA_TEST_CHUNK_BYTES=1), and must give the same
+# into a chunk per record (SLA_TEST_CHUNK_BYTES=1), and with that and the
+# main thread reading on alone from the first place with no cut in 64
+# bytes (SLA_TEST_TAIL_BYTES=64: a long quoted record, a run of empty
+# lines), and must give the same
 # standard output, standard error, exit status, output file and rejects
 # file, byte for byte. The runs:
 #
@@ -57,12 +60,15 @@ check() {
     local cmd=$1
     shift
     run "$tmp/one" "$in" "$cmd" --threads 1 "$@"
-    local n chunk ok=1
+    local n cut ok=1
     for n in 2 3 8; do
-        for chunk in "" 1; do
-            SLA_TEST_CHUNK_BYTES=$chunk run "$tmp/many" "$in" "$cmd" --threads $n "$@"
+        for cut in "" 1 1:64; do
+            local tail=
+            [[ $cut == *:* ]] && tail=${cut#*:}
+            SLA_TEST_CHUNK_BYTES=${cut%:*} SLA_TEST_TAIL_BYTES=$tail \
+                run "$tmp/many" "$in" "$cmd" --threads $n "$@"
             if ! diff -r "$tmp/one" "$tmp/many" > "$tmp/diff.txt"; then
-                echo "FAIL: $name: --threads $n${chunk:+ (a chunk per record)} differs from --threads 1:"
+                echo "FAIL: $name: --threads $n${cut:+ (SLA_TEST_CHUNK_BYTES:SLA_TEST_TAIL_BYTES $cut)} differs from --threads 1:"
                 head -20 "$tmp/diff.txt"
                 ok=0
                 break 2

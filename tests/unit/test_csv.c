@@ -1653,6 +1653,162 @@ static void random_documents_match_the_oracle(void **state)
     buf_free(&got);
 }
 
+/* ---- cutting an input for several readers -------------------------------------- */
+
+/* Reads records from r into out (short form and raw bytes) until EOF or
+ * FATAL; the last record's status and whether it was an empty line. */
+static csv_status read_piece(csv_reader *r, buf *out, bool *last_blank)
+{
+    for (;;) {
+        csv_record rec;
+        csv_status st = csv_next(r, &rec);
+        if (st == CSV_EOF)
+            return st;
+        record_text(out, r, st, &rec, false);
+        if (st == CSV_OK || st == CSV_BAD) {
+            buf_puts(out, " raw=[");
+            put_bytes(out, rec.raw, rec.raw_len, true);
+            buf_putc(out, ']');
+        }
+        buf_putc(out, '\n');
+        if (st == CSV_FATAL)
+            return st;
+        *last_blank = st == CSV_OK && rec.nfields == 1 && rec.raw_len == 0;
+    }
+}
+
+/* The records of doc as one reader reads them, and as readers of the
+ * pieces csv_cut makes read them (the first record read by a reader of
+ * the whole, the rest cut from csv_rest at random places, with random
+ * amounts read so far): the same records, bad rows, reasons and lines;
+ * no piece but the last ends with an empty line. */
+static void cut_pieces_read_as_the_whole(void **state)
+{
+    (void)state;
+    buf doc, want, got;
+    buf_init(&doc);
+    buf_init(&want);
+    buf_init(&got);
+    csv_cutter cut = {0};
+    csv_reader *piece = csv_open_mem(NULL, 0, "test.csv");
+    for (int kind = DOC_CLEAN; kind <= DOC_SOUP; kind++) {
+        for (uint64_t i = 0; i < DOCS_PER_KIND; i++) {
+            uint64_t seed = SEED + 7000003u * (uint64_t)kind + i;
+            rng g = { seed * 0x9E3779B97F4A7C15u | 1 };
+            random_doc(&g, kind, 12, &doc);
+            csv_reader *r = csv_open_mem(doc.data, doc.len, "test.csv");
+            buf_reset(&want);
+            bool blank = false;
+            read_piece(r, &want, &blank);
+            csv_close(r);
+
+            buf_reset(&got);
+            r = csv_open_mem(doc.data, doc.len, "test.csv");
+            csv_record rec;
+            csv_status st = csv_next(r, &rec);
+            if (st != CSV_EOF) {
+                record_text(&got, r, st, &rec, false);
+                if (st == CSV_OK || st == CSV_BAD) {
+                    buf_puts(&got, " raw=[");
+                    put_bytes(&got, rec.raw, rec.raw_len, true);
+                    buf_putc(&got, ']');
+                }
+                buf_putc(&got, '\n');
+            }
+            size_t len;
+            int64_t line;
+            bool eof;
+            const char *rest = csv_rest(r, &len, &line, &eof);
+            assert_true(eof);
+            while (st != CSV_EOF && st != CSV_FATAL) {
+                /* Some of the rest read so far; cut it near a random place. */
+                size_t avail = len ? 1 + rng_below(&g, (unsigned)len) : 0;
+                size_t at = 0;
+                while (avail < len && (at = csv_cut(&cut, rest, avail, 1 + rng_below(
+                                                        &g, (unsigned)avail))) == 0)
+                    avail += 1 + rng_below(&g, 4);
+                if (avail >= len)
+                    at = len;               /* the input ends: the last piece */
+                csv_reset_mem(piece, rest, at, line);
+                blank = false;
+                st = read_piece(piece, &got, &blank);
+                if (at < len) {
+                    if (blank || st == CSV_FATAL)
+                        print_error("a piece of %zu bytes at line %lld ends with %s\n", at,
+                                    (long long)line, blank ? "an empty line" : "an error");
+                    assert_false(blank);
+                    assert_int_not_equal(st, CSV_FATAL);
+                    line += csv_lines(rest, at);
+                    st = CSV_OK;
+                }
+                rest += at;
+                len -= at;
+                if (len == 0)
+                    break;
+            }
+            csv_close(r);
+            if (strcmp(got.data, want.data) != 0) {
+                print_error("document, seed %" PRIu64 " (base seed %d):\n", seed, SEED);
+                show_doc(&doc);
+            }
+            assert_same_text(got.data, want.data, "cut into pieces");
+        }
+    }
+    csv_close(piece);
+    csv_cutter_free(&cut);
+    buf_free(&doc);
+    buf_free(&want);
+    buf_free(&got);
+}
+
+/* csv_cut's choice among the places it may cut: the first at or after
+ * want, else the last before it; none inside quotes, after an empty line
+ * or after a CR that may be the start of a CRLF. */
+static void cut_places(void **state)
+{
+    (void)state;
+    csv_cutter c = {0};
+    static const struct {
+        const char *text;
+        size_t want, cut;
+    } cases[] = {
+        {"a\nb\nc\n", 1, 2},
+        {"a\nb\nc\n", 3, 4},
+        {"a\nb\nc\n", 6, 6},
+        {"a\nb\nc\n", 100, 6},
+        {"a\nb\nc", 100, 4},                 /* c may go on */
+        {"abc", 1, 0},
+        {"a\r\nb\r\n", 1, 3},
+        {"a\rb\r", 1, 2},                    /* the last CR may be a CRLF's */
+        {"a\rb\r", 100, 2},
+        {"\"a\nb\",c\nd\n", 1, 8},           /* the first line end is quoted */
+        {"\"a\"\"\nb\"\nd\n", 1, 8},         /* "" inside quotes */
+        {"x\"a\nb\"\nd\n", 1, 4},            /* a stray quote opens nothing */
+        {"\"a\"x\"\nb\n", 1, 6},             /* text after the closing quote */
+        {"a\n\n\nb\n", 3, 6},                /* after an empty line: no */
+        {"a\n\n\nb\n", 100, 6},
+        {"a\n\n\n", 100, 2},
+        {"\n\n\n", 1, 0},
+        {"\"open\nquote\n", 1, 0},
+        {"a,\"b\nc\",\"d\ne\"\nf\n", 1, 14},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        size_t got = csv_cut(&c, cases[i].text, strlen(cases[i].text), cases[i].want);
+        if (got != cases[i].cut)
+            print_error("case %zu: cut %zu, want %zu\n", i, got, cases[i].cut);
+        assert_int_equal(got, cases[i].cut);
+    }
+    csv_cutter_free(&c);
+    assert_int_equal(csv_lines("a\nb\r\nc\rd\r", 10), 4);
+    assert_int_equal(csv_lines("\"a\r\nb\"\n", 8), 2);
+    assert_int_equal(csv_lines("", 0), 0);
+    /* Wider than a SIMD block, line ends everywhere. */
+    char many[1000];
+    for (size_t i = 0; i < sizeof many; i++)
+        many[i] = i % 3 == 0 ? '\n' : 'x';
+    assert_int_equal(csv_lines(many, sizeof many), 334);
+}
+
 /* Large random documents (several buffers' worth) through a pipe. */
 static void large_random_documents_through_a_pipe(void **state)
 {
@@ -1741,6 +1897,8 @@ int main(void)
         cmocka_unit_test(oracle_by_hand),
         cmocka_unit_test(random_documents_match_the_oracle),
         cmocka_unit_test(large_random_documents_through_a_pipe),
+        cmocka_unit_test(cut_places),
+        cmocka_unit_test(cut_pieces_read_as_the_whole),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
