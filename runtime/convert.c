@@ -644,11 +644,7 @@ static bool is_blank(char c)
     return c == ' ' || c == '\t';
 }
 
-/* The cells most exports are made of: no blanks around them, no missing
- * words to look for, and a plain whole number, valid text, a plain time
- * or true/false; the value, exactly as conv_cell's whole way reads it.
- * False for anything else, which then goes the whole way. */
-static bool plain_cell(const conv_field *f, const char *cell, size_t len, sla_value *out)
+bool conv_plain(const conv_field *f, const char *cell, size_t len, sla_value *out, bool ascii)
 {
     if (len == 0 || f->nmissing > 0 || is_blank(cell[0]) || is_blank(cell[len - 1]))
         return false;
@@ -660,7 +656,7 @@ static bool plain_cell(const conv_field *f, const char *cell, size_t len, sla_va
         out->len = 0;
         break;
     case VT_TEXT:
-        if (len > UINT32_MAX || utf8_valid_prefix(cell, len) != len)
+        if (len > UINT32_MAX || (!ascii && utf8_valid_prefix(cell, len) != len))
             return false;
         out->s = cell;
         out->len = (uint32_t)len;
@@ -692,7 +688,7 @@ const char *conv_cell(const conv_field *f, const char *cell, size_t len, sla_val
 {
     if (errlen)
         err[0] = '\0';
-    if (plain_cell(f, cell, len, out))
+    if (conv_plain(f, cell, len, out, false))
         return NULL;
     msgbuf m = {err, errlen, 0};
     out->i = 0;

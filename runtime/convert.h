@@ -37,6 +37,14 @@ typedef struct conv_field {
 const char *conv_cell(const conv_field *f, const char *cell, size_t len, sla_value *out,
                       char *err, size_t errlen);
 
+/* The cells most exports are made of, read fast: no blanks around them,
+ * no missing words to look for, and a plain whole number, valid text, a
+ * plain time or true/false. True with *out exactly as conv_cell would set
+ * it; false for anything else, which conv_cell then reads the whole way.
+ * ascii: the caller knows the cell has no byte above 0x7F (no UTF-8 to
+ * check). */
+bool conv_plain(const conv_field *f, const char *cell, size_t len, sla_value *out, bool ascii);
+
 /* Appends v as output text. Unset values write nothing, except statuses,
  * which write "n/a". Times are written in zone as ISO 8601 with the offset
  * ("2026-11-02T09:30:00-05:00", "Z" for UTC); durations as H:MM:SS

@@ -81,7 +81,28 @@ typedef struct side {
     const score_options *o;  /* as_of, acc and native are this side's */
     session ses;
     int *column;             /* by field: its CSV column, or -1 when not read */
+    struct binding *bind;    /* the fields converted, in order */
+    uint32_t nbind;
 } side;
+
+/* A field the program reads, and the CSV column it is read from. */
+typedef struct binding {
+    int col;
+    uint32_t field;          /* also its register */
+} binding;
+
+/* How an output column is written: most are a whole number or one of a
+ * few names, written without fmt_value or a look for quotes. */
+typedef enum { OUT_INT, OUT_TEXT, OUT_NAME, OUT_VALUE } out_kind;
+
+typedef struct out_col {
+    out_kind kind;
+    uint32_t reg;
+    vtype t;
+    char **cell;             /* OUT_NAME: value i's CSV cell; cell[ncells]: unset */
+    uint32_t *cell_len;
+    uint32_t ncells;
+} out_col;
 
 /* Shows how far a long run has come (score_options.progress). */
 typedef struct progress {
@@ -103,6 +124,7 @@ typedef struct run {
     out_file out, rej;
     bool rejects;
     progress pg;
+    out_col *cols;           /* by output column (CSV output) */
 } run;
 
 /* Row lengths, in the order the rows were added to a buffer. */
@@ -126,6 +148,7 @@ typedef struct lane {
     out_file *out_f, *rej_f; /* sequential: the files behind them */
     rowlens out_rows, rej_rows;  /* a worker: the rows it added */
     buf *msg;                /* a worker: its error message; NULL: stderr */
+    bool ascii;              /* the records have no byte above 0x7F */
     const char *fatal;       /* a worker: the input cannot be read after */
     int64_t fatal_line;      /* its share; the reason and line */
     progress *pg;            /* sequential: shown as records are read */
@@ -188,6 +211,11 @@ static int bind_columns(run *r, side *sd, const csv_record *header)
             return 1;
         }
     }
+    sd->bind = xcalloc(p->nfields ? p->nfields : 1, sizeof *sd->bind);
+    sd->nbind = 0;
+    for (uint32_t i = 0; i < p->nfields; i++)
+        if (p->fields[i].used && sd->column[i] >= 0)
+            sd->bind[sd->nbind++] = (binding){sd->column[i], i};
     return 0;
 }
 
@@ -204,51 +232,135 @@ static void write_header(run *r)
     buf_putc(&r->out.b, '\n');
 }
 
+/* The CSV cell of each name, and of an unset value (n/a for statuses). */
+static void out_names(out_col *c, const char *const *names, uint32_t n, const char *unset)
+{
+    c->kind = OUT_NAME;
+    c->ncells = n;
+    c->cell = xcalloc(n + 1, sizeof *c->cell);
+    c->cell_len = xcalloc(n + 1, sizeof *c->cell_len);
+    buf b;
+    buf_init(&b);
+    for (uint32_t i = 0; i <= n; i++) {
+        buf_reset(&b);
+        const char *name = i < n ? names[i] : unset;
+        csv_cell(&b, name, strlen(name));
+        c->cell[i] = xstrdup(b.data);
+        c->cell_len[i] = (uint32_t)b.len;
+    }
+    buf_free(&b);
+}
+
+static void out_cols_init(run *r)
+{
+    const sla_program *p = r->p;
+    r->cols = xcalloc(p->noutputs ? p->noutputs : 1, sizeof *r->cols);
+    for (uint32_t i = 0; i < p->noutputs; i++) {
+        out_col *c = &r->cols[i];
+        c->reg = p->outputs[i].reg;
+        c->t = p->reg_types[c->reg];
+        switch (c->t) {
+        case VT_INT: c->kind = OUT_INT; break;
+        case VT_TEXT: c->kind = OUT_TEXT; break;
+        case VT_STAGE:
+            out_names(c, program_names(p, VT_STAGE), p->nstages, "");
+            break;
+        case VT_CLASS:
+            out_names(c, program_names(p, VT_CLASS), p->nclasses, "");
+            break;
+        case VT_HANDOFF: out_names(c, fmt_handoff_names, HS__COUNT, "n/a"); break;
+        case VT_CADENCE: out_names(c, fmt_cadence_names, CS__COUNT, "n/a"); break;
+        default: c->kind = OUT_VALUE; break;
+        }
+    }
+}
+
+static void out_cols_free(run *r)
+{
+    for (uint32_t i = 0; r->cols && i < r->p->noutputs; i++) {
+        for (uint32_t k = 0; r->cols[i].cell && k <= r->cols[i].ncells; k++)
+            free(r->cols[i].cell[k]);
+        free(r->cols[i].cell);
+        free(r->cols[i].cell_len);
+    }
+    free(r->cols);
+}
+
+/* A whole number, straight into b. */
+static void put_int(buf *b, int64_t v)
+{
+    char tmp[24];
+    char *e = tmp + sizeof tmp, *q = e;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do {
+        *--q = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--q = '-';
+    buf_grow(b, sizeof tmp);
+    memcpy(b->data + b->len, q, (size_t)(e - q));
+    b->len += (size_t)(e - q);
+}
+
+static void write_csv_row(run *r, buf *b, const sla_value *regs)
+{
+    for (uint32_t i = 0; i < r->p->noutputs; i++) {
+        const out_col *c = &r->cols[i];
+        const sla_value *v = &regs[c->reg];
+        if (i)
+            buf_putc(b, ',');
+        switch (c->kind) {
+        case OUT_INT:
+            if (!v->null)
+                put_int(b, v->i);
+            break;
+        case OUT_NAME: {
+            uint32_t k = v->null || v->i < 0 || v->i >= (int64_t)c->ncells ? c->ncells
+                                                                           : (uint32_t)v->i;
+            buf_put(b, c->cell[k], c->cell_len[k]);
+            break;
+        }
+        case OUT_TEXT:
+            if (!v->null && v->len)
+                csv_cell(b, v->s, v->len);
+            break;
+        case OUT_VALUE:
+            /* Numbers, times, durations: never a comma, quote or line end. */
+            fmt_value(b, c->t, v, r->s[0].ses.zone, NULL);
+            break;
+        }
+    }
+    buf_putc(b, '\n');
+}
+
 static void write_row(run *r, lane *l, const sla_value *regs)
 {
     const sla_program *p = r->p;
     buf *b = l->out;
-    if (r->o->jsonl)
-        buf_putc(b, '{');
+    if (!r->o->jsonl) {
+        write_csv_row(r, b, regs);
+        return;
+    }
+    buf_putc(b, '{');
     for (uint32_t i = 0; i < p->noutputs; i++) {
         const sla_output *o = &p->outputs[i];
         vtype t = p->reg_types[o->reg];
         const sla_value *v = &regs[o->reg];
-        if (!r->o->jsonl) {
-            if (i)
-                buf_putc(b, ',');
-            if (t == VT_TEXT) {
-                if (!v->null && v->len)
-                    csv_cell(b, v->s, v->len);
-                continue;
-            }
-            if (t != VT_STAGE && t != VT_CLASS) {
-                /* Numbers, times, durations, statuses: never a comma,
-                 * quote or line end to quote. */
-                fmt_value(b, t, v, r->s[0].ses.zone, NULL);
-                continue;
-            }
-        }
         buf_reset(&l->cell);
         fmt_value(&l->cell, t, v, r->s[0].ses.zone, program_names(p, t));
-        if (r->o->jsonl) {
-            if (i)
-                buf_putc(b, ',');
-            buf_json_string(b, o->header);
-            buf_putc(b, ':');
-            if (v->null)
-                buf_puts(b, "null");
-            else if (t == VT_INT || t == VT_NUMBER || t == VT_MONEY || t == VT_BOOL)
-                buf_put(b, l->cell.data, l->cell.len);
-            else
-                json_text(b, l->cell.data, l->cell.len);
-        } else {
-            csv_cell(b, l->cell.data, l->cell.len);
-        }
+        if (i)
+            buf_putc(b, ',');
+        buf_json_string(b, o->header);
+        buf_putc(b, ':');
+        if (v->null)
+            buf_puts(b, "null");
+        else if (t == VT_INT || t == VT_NUMBER || t == VT_MONEY || t == VT_BOOL)
+            buf_put(b, l->cell.data, l->cell.len);
+        else
+            json_text(b, l->cell.data, l->cell.len);
     }
-    if (r->o->jsonl)
-        buf_putc(b, '}');
-    buf_putc(b, '\n');
+    buf_puts(b, "}\n");
 }
 
 static void rows_add(rowlens *rl, size_t n)
@@ -315,16 +427,17 @@ static int reject(run *r, lane *l, const csv_record *rec, int64_t line, const ch
 /* Converts rec's cells into the registers of side k; the reason and
  * column of the first bad cell, or NULL. */
 static const char *convert_row(const side *sd, sla_value *regs, const csv_record *rec,
-                               const char **bad_column, char *err, size_t errlen)
+                               bool ascii, const char **bad_column, char *err, size_t errlen)
 {
-    const sla_program *p = sd->p;
-    for (uint32_t i = 0; i < p->nfields; i++) {
-        if (sd->column[i] < 0 || !p->fields[i].used)
+    for (uint32_t k = 0; k < sd->nbind; k++) {
+        const binding *b = &sd->bind[k];
+        const csv_field *f = &rec->fields[b->col];
+        const conv_field *cf = &sd->ses.conv[b->field];
+        if (conv_plain(cf, f->p, f->len, &regs[b->field], ascii))
             continue;
-        const csv_field *f = &rec->fields[sd->column[i]];
-        const char *bad = conv_cell(&sd->ses.conv[i], f->p, f->len, &regs[i], err, errlen);
+        const char *bad = conv_cell(cf, f->p, f->len, &regs[b->field], err, errlen);
         if (bad) {
-            *bad_column = p->fields[i].column;
+            *bad_column = sd->p->fields[b->field].column;
             return bad;
         }
     }
@@ -474,7 +587,7 @@ static int score_loop(run *r, lane *l, csv_reader *in, score_stats *st)
         }
         const char *bad = NULL, *bad_column = NULL;
         for (int k = 0; k < r->nsides && !bad; k++)
-            bad = convert_row(&r->s[k], l->regs[k], &rec, &bad_column, err, sizeof err);
+            bad = convert_row(&r->s[k], l->regs[k], &rec, l->ascii, &bad_column, err, sizeof err);
         if (bad) {
             if ((rc = reject(r, l, &rec, rec.line, bad_column, bad, st)))
                 break;
@@ -607,6 +720,20 @@ typedef struct worker {
     pthread_t t;
 } worker;
 
+/* No byte of s[0..n) is above 0x7F: text cells need no UTF-8 check. */
+static bool all_ascii(const char *s, size_t n)
+{
+    uint64_t acc = 0, w;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, s + i, 8);
+        acc |= w;
+    }
+    for (; i < n; i++)
+        acc |= (unsigned char)s[i];
+    return (acc & 0x8080808080808080ull) == 0;
+}
+
 static void score_chunk(run *r, lane *l, csv_reader *in, chunk *c)
 {
     buf_reset(&c->out);
@@ -620,6 +747,7 @@ static void score_chunk(run *r, lane *l, csv_reader *in, chunk *c)
     l->fatal_line = c->fatal_line;
     memset(&c->st, 0, sizeof c->st);
     csv_reset_mem(in, c->data, c->len, c->line);
+    l->ascii = all_ascii(c->data, c->len);
     c->rc = score_loop(r, l, in, &c->st);
     /* The lengths move to the chunk; the lane's arrays are reused. */
     rowlens t = c->out_rows;
@@ -1050,6 +1178,7 @@ static int score_sides(int n, const sla_program *const *p, const score_options *
         }
         buf_puts(&r.rej.b, "line,column,reason,row\n");
     }
+    out_cols_init(&r);
     progress_start(&r.pg, o->progress, fd);
     rc = score_records(&r, in, fd, st, threads_for(n, p[0], o));
     progress_end(&r.pg);
@@ -1061,12 +1190,13 @@ static int score_sides(int n, const sla_program *const *p, const score_options *
         rc = 2;
 
 done:
+    out_cols_free(&r);
     if (in)
         csv_close(in);
     if (fd > 2)
         close(fd);
     for (int k = 0; k < n; k++)
-        free(r.s[k].column);
+        free(r.s[k].column), free(r.s[k].bind);
     for (int k = 0; k < n; k++)
         session_close(&r.s[k].ses);   /* safe on one never opened (zeroed) */
     return rc;
