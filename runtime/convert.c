@@ -644,9 +644,52 @@ static bool is_blank(char c)
     return c == ' ' || c == '\t';
 }
 
+/* A plain amount: -?digits(.digits)?, at most 14 digits before the point
+ * and MONEY_DIGITS after, no leading zero; in ten-thousandths. */
+static bool plain_money(const char *s, size_t n, int64_t *out)
+{
+    size_t i = n > 0 && s[0] == '-', start = i;
+    int64_t whole = 0;
+    while (i < n && i - start < 15 && s[i] >= '0' && s[i] <= '9')
+        whole = whole * 10 + (s[i++] - '0');
+    size_t digits = i - start;
+    if (digits == 0 || digits > 14 || (digits > 1 && s[start] == '0'))
+        return false;
+    int64_t frac = 0, scale = MONEY_SCALE;
+    if (i < n && s[i] == '.') {
+        size_t f0 = ++i;
+        while (i < n && i - f0 < MONEY_DIGITS && s[i] >= '0' && s[i] <= '9') {
+            frac = frac * 10 + (s[i++] - '0');
+            scale /= 10;
+        }
+        if (i == f0)
+            return false;
+    }
+    if (i != n)
+        return false;
+    int64_t v = whole * MONEY_SCALE + frac * scale;
+    *out = start ? -v : v;
+    return true;
+}
+
 bool conv_plain(const conv_field *f, const char *cell, size_t len, sla_value *out, bool ascii)
 {
-    if (len == 0 || f->nmissing > 0 || is_blank(cell[0]) || is_blank(cell[len - 1]))
+    if (f->nmissing > 0)
+        return false;
+    if (len == 0) {
+        /* Empty: unset if the field may be, "" for text; else an error. */
+        out->i = 0;
+        out->len = 0;
+        out->null = 1;
+        if (f->optional)
+            return true;
+        if (f->type != VT_TEXT)
+            return false;
+        out->s = "";
+        out->null = 0;
+        return true;
+    }
+    if (is_blank(cell[0]) || is_blank(cell[len - 1]))
         return false;
     int64_t t;
     switch (f->type) {
@@ -673,6 +716,11 @@ bool conv_plain(const conv_field *f, const char *cell, size_t len, sla_value *ou
         else if (len == 5 && memcmp(cell, "false", 5) == 0)
             out->i = 0;
         else
+            return false;
+        out->len = 0;
+        break;
+    case VT_MONEY:
+        if (!plain_money(cell, len, &out->i))
             return false;
         out->len = 0;
         break;

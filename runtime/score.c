@@ -723,11 +723,11 @@ typedef struct worker {
 /* No byte of s[0..n) is above 0x7F: text cells need no UTF-8 check. */
 static bool all_ascii(const char *s, size_t n)
 {
-    uint64_t acc = 0, w;
+    uint64_t acc = 0, w[4];
     size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        memcpy(&w, s + i, 8);
-        acc |= w;
+    for (; i + 32 <= n; i += 32) {
+        memcpy(w, s + i, 32);
+        acc |= w[0] | w[1] | w[2] | w[3];
     }
     for (; i < n; i++)
         acc |= (unsigned char)s[i];
