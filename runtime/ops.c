@@ -63,6 +63,10 @@ void ops_scratch_free(ops_scratch *s)
 
 /* ---- sets ---------------------------------------------------------------------- */
 
+/* Sets of text up to this size are searched item by item, not hashed:
+ * hashing the text costs more than comparing the lengths of a few. */
+enum { SMALL_SET = 8 };
+
 static uint64_t hash_bytes(const char *s, uint32_t n, bool nocase)
 {
     uint64_t h = 1469598103934665603ull;
@@ -125,6 +129,13 @@ void ops_prepare_sets(sla_program *p)
 
 bool ops_in_text_set(const sla_set *s, const char *t, uint32_t n)
 {
+    if (s->n <= SMALL_SET) {
+        /* Most items differ from the text in length: a look each. */
+        for (uint32_t i = 0; i < s->n; i++)
+            if (same_text(s->items[i].s, s->items[i].len, t, n, s->nocase))
+                return true;
+        return false;
+    }
     uint64_t h = hash_bytes(t, n, s->nocase);
     for (uint32_t j = (uint32_t)h & (s->nslots - 1); s->slots[j]; j = (j + 1) & (s->nslots - 1)) {
         const sla_value *x = &s->items[s->slots[j] - 1];
