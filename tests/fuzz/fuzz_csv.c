@@ -8,7 +8,13 @@
  * business duration, in turn), whether it is optional, and, for times, a
  * zone and the policy's time formats. Each value is then written out with
  * fmt_value, and the numbers, money, booleans and times written must read
- * back as the same value: output is documented to be exact.
+ * back as the same value: output is documented to be exact. A cell the
+ * fast path (conv_plain) takes must read as the whole way reads it.
+ *
+ * Then the input is cut where csv_cut says, at places the input itself
+ * picks, and each piece read by a reader of its own from the line
+ * csv_lines counts (as `sla score --threads` reads): the records, bad
+ * rows, reasons and lines must be the whole reader's.
  */
 #include "../../common/buf.h"
 #include "../../common/timefmt.h"
@@ -113,6 +119,102 @@ static void check_reads_back(const conv_field *f, const sla_value *v)
     buf_free(&out);
 }
 
+/* The fast path agrees with the whole way, which a blank in front of
+ * the cell forces (it trims blanks; text keeps them, so not text). */
+static void check_fast_path(const conv_field *f, const char *cell, size_t len)
+{
+    sla_value fast, whole;
+    if (f->type == VT_TEXT || len > 4096 || !conv_plain(f, cell, len, &fast, false))
+        return;
+    char padded[4097] = " ";
+    memcpy(padded + 1, cell, len);
+    char err[300];
+    if (conv_cell(f, padded, len + 1, &whole, err, sizeof err) || fast.i != whole.i ||
+        fast.len != whole.len || fast.null != whole.null) {
+        fprintf(stderr, "conv_plain reads `%.*s` (%s) otherwise than conv_cell\n", (int)len, cell,
+                vtype_names[f->type]);
+        abort();
+    }
+}
+
+/* A record (or error) of r as a line of text. */
+static void put_record(buf *out, const csv_reader *r, csv_status st, const csv_record *rec)
+{
+    buf_printf(out, "%d L%lld-%lld", (int)st, (long long)rec->line, (long long)rec->end_line);
+    if (st == CSV_BAD || st == CSV_FATAL)
+        buf_printf(out, " @%lld %s", (long long)csv_error_line(r), csv_error(r));
+    for (int i = 0; st == CSV_OK && i < rec->nfields; i++) {
+        buf_printf(out, " %d:", rec->fields[i].quoted);
+        buf_put(out, rec->fields[i].p, rec->fields[i].len);
+    }
+    if (st != CSV_FATAL)
+        buf_put(out, rec->raw, rec->raw_len);
+    buf_putc(out, '\n');
+}
+
+/* Every record of r to its end, as text; the last status. */
+static csv_status read_records(csv_reader *r, buf *out)
+{
+    csv_record rec;
+    csv_status st;
+    while ((st = csv_next(r, &rec)) != CSV_EOF) {
+        put_record(out, r, st, &rec);
+        if (st == CSV_FATAL)
+            break;
+    }
+    return st;
+}
+
+static void check_cuts(const char *data, size_t size)
+{
+    buf whole, cut;
+    buf_init(&whole);
+    buf_init(&cut);
+    csv_reader *r = csv_open_mem(data, size, "fuzz.csv");
+    read_records(r, &whole);
+    csv_close(r);
+
+    /* The first record by a reader of the whole, as sla score reads the
+     * header; the rest in pieces. */
+    r = csv_open_mem(data, size, "fuzz.csv");
+    csv_record rec;
+    csv_status st = csv_next(r, &rec);
+    if (st != CSV_EOF)
+        put_record(&cut, r, st, &rec);
+    if (st != CSV_EOF && st != CSV_FATAL) {
+        size_t len;
+        int64_t line;
+        bool eof;
+        const char *rest = csv_rest(r, &len, &line, &eof);
+        csv_cutter cutter = {0};
+        csv_reader *piece = csv_open_mem(NULL, 0, "fuzz.csv");
+        for (size_t k = 0; len > 0; k++) {
+            /* The place to cut near: from the input's own bytes. */
+            size_t want = 1 + (unsigned char)data[k % size];
+            size_t at = csv_cut(&cutter, rest, len < 4 * want ? len : 4 * want, want);
+            if (at == 0)
+                at = len;   /* no cut: the rest is the last piece */
+            csv_reset_mem(piece, rest, at, line);
+            if (read_records(piece, &cut) == CSV_FATAL && at < len) {
+                fprintf(stderr, "a piece cut by csv_cut ends with a fatal error\n");
+                abort();
+            }
+            line += csv_lines(rest, at);
+            rest += at;
+            len -= at;
+        }
+        csv_close(piece);
+        csv_cutter_free(&cutter);
+    }
+    csv_close(r);
+    if (strcmp(whole.data, cut.data) != 0) {
+        fprintf(stderr, "read in pieces:\n%s\nread whole:\n%s\n", cut.data, whole.data);
+        abort();
+    }
+    buf_free(&whole);
+    buf_free(&cut);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     csv_reader *r = csv_open_mem((const char *)data, size, "fuzz.csv");
@@ -128,6 +230,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         for (int i = 0; i < rec.nfields; i++) {
             conv_field f = field_for(i);
+            check_fast_path(&f, rec.fields[i].p, rec.fields[i].len);
             sla_value v;
             char err[300];
             if (conv_cell(&f, rec.fields[i].p, rec.fields[i].len, &v, err, sizeof err))
@@ -142,5 +245,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)csv_offset(r);
     buf_free(&out);
     csv_close(r);
+    check_cuts((const char *)data, size);
     return 0;
 }
