@@ -420,10 +420,20 @@ static bool plain_time(const char *s, size_t n, int64_t *local)
     if ((y1 | y2 | mo | d | h | mi | sec) < 0)
         return false;
     int y = y1 * 100 + y2;
-    if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > civil_days_in_month(y, mo) || h > 23 ||
-        mi > 59 || sec > 59)
+    /* civil_days_in_month and civil_to_days, inline: days before each
+     * month, in a common and a leap year. */
+    static const int16_t before[2][13] = {
+        {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365},
+        {0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335, 366},
+    };
+    if (y < 1 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 59)
         return false;
-    *local = civil_to_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (d > before[leap][mo] - before[leap][mo - 1])
+        return false;
+    int64_t p = y - 1;   /* whole years before y, from 0001-01-01 */
+    int64_t days = p * 365 + p / 4 - p / 100 + p / 400 - 719162 + before[leap][mo - 1] + d - 1;
+    *local = days * 86400 + h * 3600 + mi * 60 + sec;
     return true;
 }
 
@@ -672,63 +682,134 @@ static bool plain_money(const char *s, size_t n, int64_t *out)
     return true;
 }
 
-bool conv_plain(const conv_field *f, const char *cell, size_t len, sla_value *out, bool ascii)
+/* The fast path, one converter a type, chosen once a field
+ * (conv_fast_for): each takes an empty cell and a plain one. */
+
+static bool fast_empty(const conv_field *f, sla_value *out)
 {
-    if (f->nmissing > 0)
-        return false;
-    if (len == 0) {
-        /* Empty: unset if the field may be, "" for text; else an error. */
-        out->i = 0;
-        out->len = 0;
-        out->null = 1;
-        if (f->optional)
-            return true;
-        if (f->type != VT_TEXT)
-            return false;
-        out->s = "";
-        out->null = 0;
+    /* Unset if the field may be, "" for text; else an error. */
+    out->i = 0;
+    out->len = 0;
+    out->null = 1;
+    if (f->optional)
         return true;
-    }
-    if (is_blank(cell[0]) || is_blank(cell[len - 1]))
+    if (f->type != VT_TEXT)
         return false;
-    int64_t t;
-    switch (f->type) {
-    case VT_INT:
-        if (!plain_int(cell, len, &out->i))
-            return false;
-        out->len = 0;
-        break;
-    case VT_TEXT:
-        if (len > UINT32_MAX || (!ascii && utf8_valid_prefix(cell, len) != len))
-            return false;
-        out->s = cell;
-        out->len = (uint32_t)len;
-        break;
-    case VT_TIME:
-        if (!plain_time(cell, len, &t))
-            return false;
-        out->i = (f->zone ? tz_local_to_utc(f->zone, t) : t) * US_PER_SEC;
-        out->len = 0;
-        break;
-    case VT_BOOL:
-        if (len == 4 && memcmp(cell, "true", 4) == 0)
-            out->i = 1;
-        else if (len == 5 && memcmp(cell, "false", 5) == 0)
-            out->i = 0;
-        else
-            return false;
-        out->len = 0;
-        break;
-    case VT_MONEY:
-        if (!plain_money(cell, len, &out->i))
-            return false;
-        out->len = 0;
-        break;
-    default:
-        return false;
-    }
+    out->s = "";
     out->null = 0;
     return true;
+}
+
+/* An empty cell, or blanks around it (which the whole way trims). */
+#define FAST_START(f, cell, len, out)                                           \
+    do {                                                                        \
+        if ((len) == 0)                                                         \
+            return fast_empty((f), (out));                                      \
+        if (is_blank((cell)[0]) || is_blank((cell)[(len) - 1]))                 \
+            return false;                                                       \
+    } while (0)
+
+static bool fast_int(const conv_field *f, const char *cell, size_t len, sla_value *out)
+{
+    FAST_START(f, cell, len, out);
+    if (!plain_int(cell, len, &out->i))
+        return false;
+    out->len = 0;
+    out->null = 0;
+    return true;
+}
+
+static bool fast_money(const conv_field *f, const char *cell, size_t len, sla_value *out)
+{
+    FAST_START(f, cell, len, out);
+    if (!plain_money(cell, len, &out->i))
+        return false;
+    out->len = 0;
+    out->null = 0;
+    return true;
+}
+
+static bool fast_text(const conv_field *f, const char *cell, size_t len, sla_value *out)
+{
+    FAST_START(f, cell, len, out);
+    if (len > UINT32_MAX || utf8_valid_prefix(cell, len) != len)
+        return false;
+    out->s = cell;
+    out->len = (uint32_t)len;
+    out->null = 0;
+    return true;
+}
+
+static bool fast_ascii_text(const conv_field *f, const char *cell, size_t len, sla_value *out)
+{
+    FAST_START(f, cell, len, out);
+    if (len > UINT32_MAX)
+        return false;
+    out->s = cell;
+    out->len = (uint32_t)len;
+    out->null = 0;
+    return true;
+}
+
+static bool fast_time(const conv_field *f, const char *cell, size_t len, sla_value *out)
+{
+    FAST_START(f, cell, len, out);
+    int64_t t;
+    if (!plain_time(cell, len, &t))
+        return false;
+    out->i = (f->zone ? tz_local_to_utc(f->zone, t) : t) * US_PER_SEC;
+    out->len = 0;
+    out->null = 0;
+    return true;
+}
+
+static bool fast_bool(const conv_field *f, const char *cell, size_t len, sla_value *out)
+{
+    FAST_START(f, cell, len, out);
+    if (len == 4 && memcmp(cell, "true", 4) == 0)
+        out->i = 1;
+    else if (len == 5 && memcmp(cell, "false", 5) == 0)
+        out->i = 0;
+    else
+        return false;
+    out->len = 0;
+    out->null = 0;
+    return true;
+}
+
+static bool fast_other(const conv_field *f, const char *cell, size_t len, sla_value *out)
+{
+    if (len == 0)
+        return fast_empty(f, out);
+    (void)cell;
+    return false;
+}
+
+static bool fast_never(const conv_field *f, const char *cell, size_t len, sla_value *out)
+{
+    (void)f, (void)cell, (void)len, (void)out;
+    return false;
+}
+
+#undef FAST_START
+
+conv_fast_fn conv_fast_for(const conv_field *f, bool ascii)
+{
+    if (f->nmissing > 0)
+        return fast_never;   /* the words that mean empty are looked for the whole way */
+    switch (f->type) {
+    case VT_INT: return fast_int;
+    case VT_MONEY: return fast_money;
+    case VT_TEXT: return ascii ? fast_ascii_text : fast_text;
+    case VT_TIME: return fast_time;
+    case VT_BOOL: return fast_bool;
+    default: return fast_other;
+    }
+}
+
+bool conv_plain(const conv_field *f, const char *cell, size_t len, sla_value *out, bool ascii)
+{
+    return conv_fast_for(f, ascii)(f, cell, len, out);
 }
 
 const char *conv_cell(const conv_field *f, const char *cell, size_t len, sla_value *out,

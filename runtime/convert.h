@@ -45,6 +45,11 @@ const char *conv_cell(const conv_field *f, const char *cell, size_t len, sla_val
  * check). */
 bool conv_plain(const conv_field *f, const char *cell, size_t len, sla_value *out, bool ascii);
 
+/* conv_plain for the cells of f, chosen once: a converter for f's type
+ * alone. */
+typedef bool (*conv_fast_fn)(const conv_field *f, const char *cell, size_t len, sla_value *out);
+conv_fast_fn conv_fast_for(const conv_field *f, bool ascii);
+
 /* Appends v as output text. Unset values write nothing, except statuses,
  * which write "n/a". Times are written in zone as ISO 8601 with the offset
  * ("2026-11-02T09:30:00-05:00", "Z" for UTC); durations as H:MM:SS

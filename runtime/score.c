@@ -89,6 +89,7 @@ typedef struct side {
 typedef struct binding {
     int col;
     uint32_t field;          /* also its register */
+    conv_fast_fn fast[2];    /* its cells' fast path; [1]: known ASCII */
 } binding;
 
 /* How an output column is written: most are a whole number or one of a
@@ -215,7 +216,9 @@ static int bind_columns(run *r, side *sd, const csv_record *header)
     sd->nbind = 0;
     for (uint32_t i = 0; i < p->nfields; i++)
         if (p->fields[i].used && sd->column[i] >= 0)
-            sd->bind[sd->nbind++] = (binding){sd->column[i], i};
+            sd->bind[sd->nbind++] = (binding){sd->column[i], i,
+                                              {conv_fast_for(&sd->ses.conv[i], false),
+                                               conv_fast_for(&sd->ses.conv[i], true)}};
     return 0;
 }
 
@@ -301,6 +304,7 @@ static void put_int(buf *b, int64_t v)
     buf_grow(b, sizeof tmp);
     memcpy(b->data + b->len, q, (size_t)(e - q));
     b->len += (size_t)(e - q);
+    b->data[b->len] = '\0';
 }
 
 static void write_csv_row(run *r, buf *b, const sla_value *regs)
@@ -433,7 +437,7 @@ static const char *convert_row(const side *sd, sla_value *regs, const csv_record
         const binding *b = &sd->bind[k];
         const csv_field *f = &rec->fields[b->col];
         const conv_field *cf = &sd->ses.conv[b->field];
-        if (conv_plain(cf, f->p, f->len, &regs[b->field], ascii))
+        if (b->fast[ascii](cf, f->p, f->len, &regs[b->field]))
             continue;
         const char *bad = conv_cell(cf, f->p, f->len, &regs[b->field], err, errlen);
         if (bad) {

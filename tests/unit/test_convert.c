@@ -1197,6 +1197,29 @@ static void fast_path_reads_as_the_whole_way(void **state)
             }
         }
     }
+    /* Every day of the years around the turns of centuries and of 400
+     * years, and of the first years of the calendar, at two times of day. */
+    static const int years[] = {1, 2, 3, 4, 5, 99, 100, 101, 399, 400, 401, 1600, 1899, 1900,
+                                1969, 1970, 1999, 2000, 2024, 2026, 2100, 2400, 9999};
+    conv_field tf = field(VT_TIME, false);
+    for (size_t k = 0; k < sizeof years / sizeof *years; k++)
+        for (int mo = 1; mo <= 12; mo++)
+            for (int d = 1; d <= 31; d++) {
+                char cell[40], padded[41];
+                snprintf(cell, sizeof cell, "%04d-%02d-%02d %s", years[k], mo, d,
+                         d % 2 ? "00:00:00" : "23:59:59");
+                snprintf(padded, sizeof padded, " %s", cell);
+                sla_value fast = {.i = 99}, whole = {.i = 99};
+                bool took = conv_plain(&tf, cell, 19, &fast, true);
+                const char *why = conv_cell(&tf, padded, 20, &whole, NULL, 0);
+                if (took != (why == NULL) || (took && fast.i != whole.i))
+                    print_error("%s: fast %s %lld, whole way %s %lld\n", cell,
+                                took ? "took" : "left", (long long)fast.i, why ? why : "ok",
+                                (long long)whole.i);
+                assert_true(took == (why == NULL));
+                assert_true(!took || fast.i == whole.i);
+            }
+
     /* Text: the cell itself, or "" when empty and required; unset when
      * empty and optional. */
     conv_field f = field(VT_TEXT, false);
