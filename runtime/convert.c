@@ -709,46 +709,50 @@ static bool fast_empty(const conv_field *f, sla_value *out)
             return false;                                                       \
     } while (0)
 
-static bool fast_int(const conv_field *f, const char *cell, size_t len, sla_value *out)
+/* A value in i that plain reads (plain_int, plain_money); inlined into
+ * each caller with its reader. */
+static inline bool fast_scalar(const conv_field *f, const char *cell, size_t len, sla_value *out,
+                               bool (*plain)(const char *, size_t, int64_t *))
 {
     FAST_START(f, cell, len, out);
-    if (!plain_int(cell, len, &out->i))
+    if (!plain(cell, len, &out->i))
         return false;
     out->len = 0;
     out->null = 0;
     return true;
 }
 
+static bool fast_int(const conv_field *f, const char *cell, size_t len, sla_value *out)
+{
+    return fast_scalar(f, cell, len, out, plain_int);
+}
+
 static bool fast_money(const conv_field *f, const char *cell, size_t len, sla_value *out)
 {
+    return fast_scalar(f, cell, len, out, plain_money);
+}
+
+/* Text; check_utf8 false when the caller knows the cell is ASCII. */
+static inline bool fast_text_of(const conv_field *f, const char *cell, size_t len,
+                                sla_value *out, bool check_utf8)
+{
     FAST_START(f, cell, len, out);
-    if (!plain_money(cell, len, &out->i))
+    if (len > UINT32_MAX || (check_utf8 && utf8_valid_prefix(cell, len) != len))
         return false;
-    out->len = 0;
+    out->s = cell;
+    out->len = (uint32_t)len;
     out->null = 0;
     return true;
 }
 
 static bool fast_text(const conv_field *f, const char *cell, size_t len, sla_value *out)
 {
-    FAST_START(f, cell, len, out);
-    if (len > UINT32_MAX || utf8_valid_prefix(cell, len) != len)
-        return false;
-    out->s = cell;
-    out->len = (uint32_t)len;
-    out->null = 0;
-    return true;
+    return fast_text_of(f, cell, len, out, true);
 }
 
 static bool fast_ascii_text(const conv_field *f, const char *cell, size_t len, sla_value *out)
 {
-    FAST_START(f, cell, len, out);
-    if (len > UINT32_MAX)
-        return false;
-    out->s = cell;
-    out->len = (uint32_t)len;
-    out->null = 0;
-    return true;
+    return fast_text_of(f, cell, len, out, false);
 }
 
 static bool fast_time(const conv_field *f, const char *cell, size_t len, sla_value *out)
