@@ -89,6 +89,7 @@ typedef struct side {
 typedef struct binding {
     int col;
     uint32_t field;          /* also its register */
+    const conv_field *conv;  /* the field's converter */
     conv_fast_fn fast[2];    /* its cells' fast path; [1]: known ASCII */
 } binding;
 
@@ -126,6 +127,8 @@ typedef struct run {
     bool rejects;
     progress pg;
     out_col *cols;           /* by output column (CSV output) */
+    size_t row_max;          /* at least the longest row, if every column is a
+                                whole number or a name; else 0 */
 } run;
 
 /* Row lengths, in the order the rows were added to a buffer. */
@@ -216,7 +219,7 @@ static int bind_columns(run *r, side *sd, const csv_record *header)
     sd->nbind = 0;
     for (uint32_t i = 0; i < p->nfields; i++)
         if (p->fields[i].used && sd->column[i] >= 0)
-            sd->bind[sd->nbind++] = (binding){sd->column[i], i,
+            sd->bind[sd->nbind++] = (binding){sd->column[i], i, &sd->ses.conv[i],
                                               {conv_fast_for(&sd->ses.conv[i], false),
                                                conv_fast_for(&sd->ses.conv[i], true)}};
     return 0;
@@ -276,6 +279,17 @@ static void out_cols_init(run *r)
         default: c->kind = OUT_VALUE; break;
         }
     }
+    r->row_max = p->noutputs + 1;   /* the commas and the line end, and one to spare */
+    for (uint32_t i = 0; i < p->noutputs && r->row_max; i++) {
+        const out_col *c = &r->cols[i];
+        if (c->kind == OUT_INT)
+            r->row_max += 20;       /* -9223372036854775808 */
+        else if (c->kind == OUT_NAME)
+            for (uint32_t k = 0; k <= c->ncells; k++)
+                r->row_max += c->cell_len[k];
+        else
+            r->row_max = 0;
+    }
 }
 
 static void out_cols_free(run *r)
@@ -289,26 +303,62 @@ static void out_cols_free(run *r)
     free(r->cols);
 }
 
-/* A whole number, straight into b. */
-static void put_int(buf *b, int64_t v)
+/* A whole number's digits at w (room for 20 bytes); past them. */
+static char *put_digits(char *w, int64_t v)
 {
-    char tmp[24];
-    char *e = tmp + sizeof tmp, *q = e;
     uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    if (v < 0)
+        *w++ = '-';
+    int n = 1;
+    for (uint64_t t = u; t >= 10; t /= 10)
+        n++;
+    char *e = w + n;
     do {
-        *--q = (char)('0' + u % 10);
+        *--e = (char)('0' + u % 10);
         u /= 10;
     } while (u);
-    if (v < 0)
-        *--q = '-';
-    buf_grow(b, sizeof tmp);
-    memcpy(b->data + b->len, q, (size_t)(e - q));
-    b->len += (size_t)(e - q);
+    return w + n;
+}
+
+static void put_int(buf *b, int64_t v)
+{
+    buf_grow(b, 20);
+    b->len = (size_t)(put_digits(b->data + b->len, v) - b->data);
     b->data[b->len] = '\0';
+}
+
+/* A row of whole numbers and names only (r->row_max says how long it can
+ * be): written with one look at the buffer's room. */
+static void write_fixed_row(run *r, buf *b, const sla_value *regs)
+{
+    buf_grow(b, r->row_max);
+    char *w = b->data + b->len;
+    for (uint32_t i = 0; i < r->p->noutputs; i++) {
+        const out_col *c = &r->cols[i];
+        const sla_value *v = &regs[c->reg];
+        if (i)
+            *w++ = ',';
+        if (c->kind == OUT_INT) {
+            if (!v->null)
+                w = put_digits(w, v->i);
+            continue;
+        }
+        uint32_t k = v->null || v->i < 0 || v->i >= (int64_t)c->ncells ? c->ncells
+                                                                       : (uint32_t)v->i;
+        memcpy(w, c->cell[k], c->cell_len[k]);
+        w += c->cell_len[k];
+    }
+    *w++ = '\n';
+    *w = '\0';
+    b->len = (size_t)(w - b->data);
 }
 
 static void write_csv_row(run *r, buf *b, const sla_value *regs)
 {
+    if (r->row_max) {
+        write_fixed_row(r, b, regs);
+        return;
+    }
     for (uint32_t i = 0; i < r->p->noutputs; i++) {
         const out_col *c = &r->cols[i];
         const sla_value *v = &regs[c->reg];
@@ -436,10 +486,9 @@ static const char *convert_row(const side *sd, sla_value *regs, const csv_record
     for (uint32_t k = 0; k < sd->nbind; k++) {
         const binding *b = &sd->bind[k];
         const csv_field *f = &rec->fields[b->col];
-        const conv_field *cf = &sd->ses.conv[b->field];
-        if (b->fast[ascii](cf, f->p, f->len, &regs[b->field]))
+        if (b->fast[ascii](b->conv, f->p, f->len, &regs[b->field]))
             continue;
-        const char *bad = conv_cell(cf, f->p, f->len, &regs[b->field], err, errlen);
+        const char *bad = conv_cell(b->conv, f->p, f->len, &regs[b->field], err, errlen);
         if (bad) {
             *bad_column = sd->p->fields[b->field].column;
             return bad;
