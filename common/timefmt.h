@@ -26,9 +26,33 @@ typedef struct civil_time {
 } civil_time;
 
 bool civil_valid_date(int year, int month, int day);
-int civil_days_in_month(int year, int month);
+
+/* Inline: converting every time cell of an export calls them. */
+static inline bool civil_leap(int year)
+{
+    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
+
+/* 0 for a month that does not exist. */
+static inline int civil_days_in_month(int year, int month)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (month < 1 || month > 12)
+        return 0;
+    return month == 2 && civil_leap(year) ? 29 : days[month - 1];
+}
+
 /* Days since 1970-01-01 (negative before). */
-int64_t civil_to_days(int year, int month, int day);
+static inline int64_t civil_to_days(int year, int month, int day)
+{
+    int64_t y = year - (month <= 2);
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
 void civil_from_days(int64_t days, int *year, int *month, int *day);
 /* 0 = Monday ... 6 = Sunday. */
 int civil_weekday(int64_t days);

@@ -198,11 +198,6 @@ static bool parse_rule(const char *s, posix_rule *r)
     return *s == '\0';
 }
 
-static bool leap(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
 /* Days since the epoch of a rule date in year y. */
 static int64_t rule_day(const rule_date *d, int y)
 {
@@ -210,7 +205,7 @@ static int64_t rule_day(const rule_date *d, int y)
     switch (d->kind) {
     case 'J':
         /* Jn counts 1..365 and never the leap day. */
-        return jan1 + d->a - 1 + (leap(y) && d->a >= 60);
+        return jan1 + d->a - 1 + (civil_leap(y) && d->a >= 60);
     case 'n':
         return jan1 + d->a;
     default: {

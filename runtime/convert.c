@@ -420,20 +420,10 @@ static bool plain_time(const char *s, size_t n, int64_t *local)
     if ((y1 | y2 | mo | d | h | mi | sec) < 0)
         return false;
     int y = y1 * 100 + y2;
-    /* civil_days_in_month and civil_to_days, inline: days before each
-     * month, in a common and a leap year. */
-    static const int16_t before[2][13] = {
-        {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365},
-        {0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335, 366},
-    };
-    if (y < 1 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 59)
+    if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > civil_days_in_month(y, mo) || h > 23 ||
+        mi > 59 || sec > 59)
         return false;
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (d > before[leap][mo] - before[leap][mo - 1])
-        return false;
-    int64_t p = y - 1;   /* whole years before y, from 0001-01-01 */
-    int64_t days = p * 365 + p / 4 - p / 100 + p / 400 - 719162 + before[leap][mo - 1] + d - 1;
-    *local = days * 86400 + h * 3600 + mi * 60 + sec;
+    *local = civil_to_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
     return true;
 }
 
