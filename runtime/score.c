@@ -327,6 +327,12 @@ static void put_int(buf *b, int64_t v)
     b->data[b->len] = '\0';
 }
 
+/* The cell of a name column for v: its name, or the unset cell. */
+static uint32_t name_cell(const out_col *c, const sla_value *v)
+{
+    return v->null || v->i < 0 || v->i >= (int64_t)c->ncells ? c->ncells : (uint32_t)v->i;
+}
+
 /* A row of whole numbers and names only (r->row_max says how long it can
  * be): written with one look at the buffer's room. */
 static void write_fixed_row(run *r, buf *b, const sla_value *regs)
@@ -343,8 +349,7 @@ static void write_fixed_row(run *r, buf *b, const sla_value *regs)
                 w = put_digits(w, v->i);
             continue;
         }
-        uint32_t k = v->null || v->i < 0 || v->i >= (int64_t)c->ncells ? c->ncells
-                                                                       : (uint32_t)v->i;
+        uint32_t k = name_cell(c, v);
         memcpy(w, c->cell[k], c->cell_len[k]);
         w += c->cell_len[k];
     }
@@ -369,12 +374,9 @@ static void write_csv_row(run *r, buf *b, const sla_value *regs)
             if (!v->null)
                 put_int(b, v->i);
             break;
-        case OUT_NAME: {
-            uint32_t k = v->null || v->i < 0 || v->i >= (int64_t)c->ncells ? c->ncells
-                                                                           : (uint32_t)v->i;
-            buf_put(b, c->cell[k], c->cell_len[k]);
+        case OUT_NAME:
+            buf_put(b, c->cell[name_cell(c, v)], c->cell_len[name_cell(c, v)]);
             break;
-        }
         case OUT_TEXT:
             if (!v->null && v->len)
                 csv_cell(b, v->s, v->len);
