@@ -114,6 +114,8 @@ test-run: $(PROGS) $(TESTS)
 	for t in $(TESTS); do \
 	    echo "== $$t"; $$t || status=1; \
 	done; \
+	echo "== $(BUILD)/tests/test_csv, the reader without AVX2"; \
+	SLA_CSV_NO_AVX2=1 $(BUILD)/tests/test_csv || status=1; \
 	echo "== golden tests ($(BUILD))"; \
 	tests/run-golden.sh $(BUILD) || status=1; \
 	echo "== slac fmt golden tests, idempotence and same programs ($(BUILD))"; \

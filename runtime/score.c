@@ -97,6 +97,9 @@ typedef struct binding {
  * few names, written without fmt_value or a look for quotes. */
 typedef enum { OUT_INT, OUT_TEXT, OUT_NAME, OUT_VALUE } out_kind;
 
+/* The least room a name's cell is kept in (out_names). */
+enum { CELL_PAD = 16 };
+
 typedef struct out_col {
     out_kind kind;
     uint32_t reg;
@@ -238,7 +241,9 @@ static void write_header(run *r)
     buf_putc(&r->out.b, '\n');
 }
 
-/* The CSV cell of each name, and of an unset value (n/a for statuses). */
+/* The CSV cell of each name, and of an unset value (n/a for statuses),
+ * each at least CELL_PAD bytes (zeros after the cell), so that
+ * write_fixed_row copies a short one with a copy of a known size. */
 static void out_names(out_col *c, const char *const *names, uint32_t n, const char *unset)
 {
     c->kind = OUT_NAME;
@@ -251,7 +256,8 @@ static void out_names(out_col *c, const char *const *names, uint32_t n, const ch
         buf_reset(&b);
         const char *name = i < n ? names[i] : unset;
         csv_cell(&b, name, strlen(name));
-        c->cell[i] = xstrdup(b.data);
+        c->cell[i] = xcalloc(b.len + 1 > CELL_PAD ? b.len + 1 : CELL_PAD, 1);
+        memcpy(c->cell[i], b.data, b.len);
         c->cell_len[i] = (uint32_t)b.len;
     }
     buf_free(&b);
@@ -279,7 +285,9 @@ static void out_cols_init(run *r)
         default: c->kind = OUT_VALUE; break;
         }
     }
-    r->row_max = p->noutputs + 1;   /* the commas and the line end, and one to spare */
+    /* the commas, the line end, one to spare, and what write_fixed_row
+     * copies past the last cell */
+    r->row_max = p->noutputs + 1 + CELL_PAD;
     for (uint32_t i = 0; i < p->noutputs && r->row_max; i++) {
         const out_col *c = &r->cols[i];
         if (c->kind == OUT_INT)
@@ -303,21 +311,40 @@ static void out_cols_free(run *r)
     free(r->cols);
 }
 
-/* A whole number's digits at w (room for 20 bytes); past them. */
+/* A whole number's digits at w (room for 20 bytes); past them. The
+ * count from the number's bits (log10 2 is about 1233 / 4096), then two
+ * digits at a time from a table. */
 static char *put_digits(char *w, int64_t v)
 {
+    static const char pairs[201] =
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+        "8081828384858687888990919293949596979899";
+    static const uint64_t pow10[20] = {
+        1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
+        100000000ull, 1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull,
+        10000000000000ull, 100000000000000ull, 1000000000000000ull, 10000000000000000ull,
+        100000000000000000ull, 1000000000000000000ull, 10000000000000000000ull,
+    };
     uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
     if (v < 0)
         *w++ = '-';
-    int n = 1;
-    for (uint64_t t = u; t >= 10; t /= 10)
-        n++;
-    char *e = w + n;
-    do {
-        *--e = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    return w + n;
+    if (u < 10) {
+        *w = (char)('0' + u);
+        return w + 1;
+    }
+    int t = ((64 - __builtin_clzll(u)) * 1233) >> 12;
+    char *end = w + t + 1 - (u < pow10[t]), *e = end;
+    while (u >= 100) {
+        e -= 2;
+        memcpy(e, pairs + 2 * (u % 100), 2);
+        u /= 100;
+    }
+    if (u >= 10)
+        memcpy(e - 2, pairs + 2 * u, 2);
+    else
+        e[-1] = (char)('0' + u);
+    return end;
 }
 
 static void put_int(buf *b, int64_t v)
@@ -350,7 +377,10 @@ static void write_fixed_row(run *r, buf *b, const sla_value *regs)
             continue;
         }
         uint32_t k = name_cell(c, v);
-        memcpy(w, c->cell[k], c->cell_len[k]);
+        if (c->cell_len[k] <= CELL_PAD)
+            memcpy(w, c->cell[k], CELL_PAD);    /* one copy of a known size */
+        else
+            memcpy(w, c->cell[k], c->cell_len[k]);
         w += c->cell_len[k];
     }
     *w++ = '\n';

@@ -13,8 +13,8 @@
  *
  * Then the input is cut where csv_cut says, at places the input itself
  * picks, and each piece read by a reader of its own from the line
- * csv_lines counts (as `sla score --threads` reads): the records, bad
- * rows, reasons and lines must be the whole reader's.
+ * csv_lines counts (as `sla score --threads` reads), and without AVX2:
+ * the records, bad rows, reasons and lines must be the whole reader's.
  */
 #include "../../common/buf.h"
 #include "../../common/timefmt.h"
@@ -187,7 +187,11 @@ static void check_cuts(const char *data, size_t size)
         bool eof;
         const char *rest = csv_rest(r, &len, &line, &eof);
         csv_cutter cutter = {0};
+        /* The pieces' reader finds stop bytes without AVX2, the whole
+         * one with it where the processor has it: both ways agree. */
+        setenv("SLA_CSV_NO_AVX2", "1", 1);
         csv_reader *piece = csv_open_mem(NULL, 0, "fuzz.csv");
+        unsetenv("SLA_CSV_NO_AVX2");
         for (size_t k = 0; len > 0; k++) {
             /* The place to cut near: from the input's own bytes. */
             size_t want = 1 + (unsigned char)data[k % size];
