@@ -49,7 +49,7 @@
 #pragma GCC diagnostic error "-Wswitch-enum"
 
 /* Bumped when the generated code changes meaning: old cache entries go stale. */
-#define JIT_CODEGEN "sla-jit 2"
+#define JIT_CODEGEN "sla-jit 3"
 
 /* The trailer appended to a cached object: magic, then the SHA-256 of
  * everything before it. The dynamic loader ignores bytes past the ELF
@@ -94,7 +94,8 @@ typedef struct gen {
     const sla_program *p;
     bool all_registers;       /* jit_options.all_registers */
     gcc_jit_type *t_void, *t_int, *t_bool, *t_i64, *t_u32, *t_u64, *t_i128, *t_dbl, *t_str,
-        *t_ptr, *t_pptr, *t_value, *t_valuep, *t_ops, *t_env;
+        *t_ptr, *t_pptr, *t_value, *t_valuep, *t_ops, *t_env, *t_u8;
+    gcc_jit_type *t_word[3];  /* const pointers to 1-, 4- and 8-byte words, unaligned */
     gcc_jit_field *f_u, *f_i, *f_f, *f_s, *f_len, *f_null;
     gcc_jit_field *f_env[E__COUNT];
     gcc_jit_field *f_ops[H__COUNT];
@@ -149,6 +150,11 @@ static void make_types(gen *g)
     g->t_dbl = gcc_jit_context_get_type(c, GCC_JIT_TYPE_DOUBLE);
     g->t_str = gcc_jit_context_get_type(c, GCC_JIT_TYPE_CONST_CHAR_PTR);
     g->t_ptr = gcc_jit_context_get_type(c, GCC_JIT_TYPE_VOID_PTR);
+    g->t_u8 = gcc_jit_context_get_type(c, GCC_JIT_TYPE_UINT8_T);
+    gcc_jit_type *words[3] = {g->t_u8, g->t_u32, g->t_u64};
+    for (int k = 0; k < 3; k++)   /* read at any address: aligned to 1 */
+        g->t_word[k] = gcc_jit_type_get_pointer(
+            gcc_jit_type_get_const(gcc_jit_type_get_aligned(words[k], 1)));
     g->t_pptr = gcc_jit_type_get_pointer(g->t_ptr);
 
     /* sla_value, as value.h lays it out */
@@ -526,6 +532,110 @@ static void set_test(gen *g, uint32_t a, uint32_t b, uint32_t k, int h)
     br_end(g, &br);
 }
 
+/* ---- texts compared with constants inline --------------------------------------- */
+
+/* A comparison with a text constant, or a set of at most INLINE_SET of
+ * them, of at most INLINE_TEXT bytes each, is made inline: a length test,
+ * then the text's bytes, a word at a time, against the constant's bytes
+ * as numbers. Longer ones and those ignoring case call the helpers. */
+enum { INLINE_TEXT = 32, INLINE_SET = 8 };
+
+/* The w-byte word (1, 4 or 8) at p + at, read at any alignment. */
+static gcc_jit_rvalue *word_at(gen *g, gcc_jit_rvalue *p, uint32_t at, uint32_t w)
+{
+    gcc_jit_lvalue *byte = gcc_jit_context_new_array_access(g->ctx, NULL, p, intk(g, g->t_int, (long)at));
+    gcc_jit_type *wp = g->t_word[w == 1 ? 0 : w == 4 ? 1 : 2];
+    gcc_jit_rvalue *addr = cast(g, gcc_jit_lvalue_get_address(byte, NULL), wp);
+    return cast(g, lv(gcc_jit_rvalue_dereference(addr, NULL)), g->t_u64);
+}
+
+/* Whether the n bytes at p (all readable, n <= INLINE_TEXT) are k's. The
+ * last word overlaps the one before when n is not a multiple of its size. */
+static gcc_jit_rvalue *bytes_are(gen *g, gcc_jit_rvalue *p, const char *k, uint32_t n)
+{
+    gcc_jit_rvalue *all = NULL;
+    uint32_t w = n >= 8 ? 8 : n >= 4 ? 4 : 1;
+    for (uint32_t off = 0; off < n; off += w) {
+        uint32_t at = off + w > n ? n - w : off;
+        uint64_t want = 0;
+        memcpy(&want, k + at, w);   /* the host's byte order is the code's */
+        gcc_jit_rvalue *eq = cmp(g, GCC_JIT_COMPARISON_EQ, word_at(g, p, at, w),
+                                 gcc_jit_context_new_rvalue_from_long(g->ctx, g->t_u64, (long)want));
+        all = all ? and_bool(g, all, eq) : eq;
+    }
+    return all ? all : bool_k(g, true);
+}
+
+/* The text constant r holds, if it is one to compare inline. */
+static bool inline_text(gen *g, uint32_t r, const char **k, uint32_t *n)
+{
+    const jreg *j = &g->regs[r];
+    if (!j->folded || g->p->reg_types[r] != VT_TEXT || j->k.null || j->k.len > INLINE_TEXT)
+        return false;
+    *k = j->k.s;
+    *n = j->k.len;
+    return true;
+}
+
+typedef enum { AT_WHOLE, AT_START, AT_END } text_at;
+
+/* R[a] := R[b] is set and is k (AT_WHOLE), starts with it or ends with it;
+ * with negate, set and not so (`!=`). */
+static void text_is_k(gen *g, uint32_t a, uint32_t b, const char *k, uint32_t n, text_at where,
+                      bool negate)
+{
+    set_bool(g, a, bool_k(g, false));
+    branch set, fits;
+    br_if(g, is_set(g, b), &set);
+    set_bool(g, a, bool_k(g, negate));
+    br_if(g, cmp(g, where == AT_WHOLE ? GCC_JIT_COMPARISON_EQ : GCC_JIT_COMPARISON_GE, LEN(g, b),
+                 intk(g, g->t_u32, (long)n)), &fits);
+    gcc_jit_rvalue *p = V(g, b);
+    if (where == AT_END)
+        p = gcc_jit_lvalue_get_address(
+            gcc_jit_context_new_array_access(
+                g->ctx, NULL, p, bin(g, GCC_JIT_BINARY_OP_MINUS, g->t_u32, LEN(g, b), intk(g, g->t_u32, (long)n))),
+            NULL);
+    gcc_jit_rvalue *eq = bytes_are(g, p, k, n);
+    set_bool(g, a, negate ? not_bool(g, eq) : eq);
+    br_end(g, &fits);
+    br_end(g, &set);
+}
+
+/* R[a] := R[b] is set and is (AT_WHOLE), starts with or ends with an item
+ * of set sk; false if the set is not one to test inline. */
+static bool set_is_k(gen *g, uint32_t a, uint32_t b, uint32_t sk, text_at where)
+{
+    const sla_set *s = &g->p->sets[sk];
+    if (s->type != VT_TEXT || s->nocase || s->n > INLINE_SET)
+        return false;
+    for (uint32_t i = 0; i < s->n; i++)
+        if (s->items[i].len > INLINE_TEXT)
+            return false;
+    set_bool(g, a, bool_k(g, false));
+    branch set;
+    br_if(g, is_set(g, b), &set);
+    for (uint32_t i = 0; i < s->n; i++) {
+        const sla_value *it = &s->items[i];
+        branch fits, hit;
+        br_if(g, cmp(g, where == AT_WHOLE ? GCC_JIT_COMPARISON_EQ : GCC_JIT_COMPARISON_GE, LEN(g, b),
+                     intk(g, g->t_u32, (long)it->len)), &fits);
+        gcc_jit_rvalue *p = V(g, b);
+        if (where == AT_END)
+            p = gcc_jit_lvalue_get_address(
+                gcc_jit_context_new_array_access(g->ctx, NULL, p,
+                                                 bin(g, GCC_JIT_BINARY_OP_MINUS, g->t_u32, LEN(g, b),
+                                                     intk(g, g->t_u32, (long)it->len))),
+                NULL);
+        br_if(g, bytes_are(g, p, it->s, it->len), &hit);
+        set_bool(g, a, bool_k(g, true));
+        br_end(g, &hit);
+        br_end(g, &fits);
+    }
+    br_end(g, &set);
+    return true;
+}
+
 static void text_compare(gen *g, uint32_t a, uint32_t b, uint32_t c, enum gcc_jit_comparison op)
 {
     set_bool(g, a, bool_k(g, false));
@@ -701,16 +811,26 @@ static void emit_insn(gen *g, uint32_t pc)
         set_bool(g, a, and_bool(g, ok, cmp(g, op, V(g, b), V(g, c))));
         break;
     }
-    case OP_EQT: case OP_NET:
+    case OP_EQT: case OP_NET: {
+        const char *k;
+        uint32_t n;
+        if (inline_text(g, c, &k, &n) || inline_text(g, b, &k, &n)) {
+            text_is_k(g, a, inline_text(g, c, &k, &n) ? b : c, k, n, AT_WHOLE, ip->op == OP_NET);
+            break;
+        }
         set_bool(g, a, bool_k(g, false));
         br_if(g, cmp(g, GCC_JIT_COMPARISON_EQ, NUL2(g, b, c), zero), &br);
         r = call(g, H_text_equal, 4, V(g, b), LEN(g, b), V(g, c), LEN(g, c));
         set_bool(g, a, ip->op == OP_EQT ? r : not_bool(g, r));
         br_end(g, &br);
         break;
+    }
     case OP_LTT: text_compare(g, a, b, c, GCC_JIT_COMPARISON_LT); break;
     case OP_LET: text_compare(g, a, b, c, GCC_JIT_COMPARISON_LE); break;
-    case OP_INSET: set_test(g, a, b, c, H_in_text_set); break;
+    case OP_INSET:
+        if (!set_is_k(g, a, b, c, AT_WHOLE))
+            set_test(g, a, b, c, H_in_text_set);
+        break;
     case OP_INSETI: case OP_INSETF:
         set_bool(g, a, bool_k(g, false));
         br_if(g, is_set(g, b), &br);
@@ -718,14 +838,27 @@ static void emit_insn(gen *g, uint32_t pc)
                             table_item(g, E_SETS, c), V(g, b)));
         br_end(g, &br);
         break;
-    case OP_STARTS: text_test(g, a, b, c, H_starts, false); break;
-    case OP_ENDS: text_test(g, a, b, c, H_ends, false); break;
+    case OP_STARTS: case OP_ENDS: {
+        const char *k;
+        uint32_t n;
+        if (inline_text(g, c, &k, &n))
+            text_is_k(g, a, b, k, n, ip->op == OP_STARTS ? AT_START : AT_END, false);
+        else
+            text_test(g, a, b, c, ip->op == OP_STARTS ? H_starts : H_ends, false);
+        break;
+    }
     case OP_CONTAINS: text_test(g, a, b, c, H_contains, false); break;
     case OP_STARTSCI: text_test(g, a, b, c, H_starts, true); break;
     case OP_ENDSCI: text_test(g, a, b, c, H_ends, true); break;
     case OP_CONTAINSCI: text_test(g, a, b, c, H_contains, true); break;
-    case OP_STARTSANY: set_test(g, a, b, c, H_starts_any); break;
-    case OP_ENDSANY: set_test(g, a, b, c, H_ends_any); break;
+    case OP_STARTSANY:
+        if (!set_is_k(g, a, b, c, AT_START))
+            set_test(g, a, b, c, H_starts_any);
+        break;
+    case OP_ENDSANY:
+        if (!set_is_k(g, a, b, c, AT_END))
+            set_test(g, a, b, c, H_ends_any);
+        break;
     case OP_CONTAINSANY: set_test(g, a, b, c, H_contains_any); break;
     case OP_MIN: case OP_MINF: pick(g, a, b, c, GCC_JIT_COMPARISON_LE, NUL2(g, b, c)); break;
     case OP_MAX: case OP_MAXF: pick(g, a, b, c, GCC_JIT_COMPARISON_GE, NUL2(g, b, c)); break;

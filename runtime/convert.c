@@ -197,20 +197,27 @@ static bool decimal_shape(const char *s, size_t n, bool *point, bool *exponent)
 
 /* ---- the readers, one per type ------------------------------------------------ */
 
-/* Up to 18 digits, with or without a minus (which cannot overflow): the
- * whole numbers of an export, read without the general parser. */
-static bool plain_int(const char *s, size_t n, int64_t *out)
+/* Up to 18 digits after an optional minus (which cannot overflow),
+ * nothing else (a blank is not a digit): the whole numbers of an export,
+ * read without the general parser. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline bool plain_int(const char *s, size_t n, int64_t *out)
 {
-    size_t neg = n > 0 && s[0] == '-';
-    if (n <= neg || n - neg > 18)
+    const unsigned char *c = (const unsigned char *)s;
+    if (n == 0)
+        return false;
+    size_t neg = c[0] == '-', i = neg;
+    if (n - neg - 1 >= 18)
         return false;
     uint64_t u = 0;
-    for (size_t i = neg; i < n; i++) {
-        unsigned d = (unsigned)((unsigned char)s[i] - '0');
+    do {
+        unsigned d = (unsigned)(c[i] - '0');
         if (d > 9)
             return false;
         u = u * 10 + d;
-    }
+    } while (++i < n);
     *out = neg ? -(int64_t)u : (int64_t)u;
     return true;
 }
@@ -733,138 +740,108 @@ static bool plain_money(const char *s, size_t n, int64_t *out)
     return true;
 }
 
-/* The fast path, one converter a type, chosen once a field
- * (conv_fast_for): each takes an empty cell and a plain one. */
+/* The fast path: one kind a field, chosen once (kind_of), and one
+ * switch over the kinds, inlined into conv_row's loop over a row. Each
+ * takes an empty cell and a plain one. */
 
-static bool fast_empty(const conv_field *f, sla_value *out)
-{
-    /* Unset if the field may be, "" for text; else an error. */
-    out->i = 0;
-    out->len = 0;
-    out->null = 1;
-    if (f->optional)
-        return true;
-    if (f->type != VT_TEXT)
-        return false;
-    out->s = "";
-    out->null = 0;
-    return true;
-}
+enum { K_INT, K_MONEY, K_TEXT, K_TIME, K_BOOL, K_OTHER, K_NEVER };
 
-/* An empty cell, or blanks around it (which the whole way trims). */
-#define FAST_START(f, cell, len, out)                                           \
-    do {                                                                        \
-        if ((len) == 0)                                                         \
-            return fast_empty((f), (out));                                      \
-        if (is_blank((cell)[0]) || is_blank((cell)[(len) - 1]))                 \
-            return false;                                                       \
-    } while (0)
-
-/* A value in i that plain reads (plain_int, plain_money); inlined into
- * each caller with its reader. */
-static inline bool fast_scalar(const conv_field *f, const char *cell, size_t len, sla_value *out,
-                               bool (*plain)(const char *, size_t, int64_t *))
-{
-    FAST_START(f, cell, len, out);
-    if (!plain(cell, len, &out->i))
-        return false;
-    out->len = 0;
-    out->null = 0;
-    return true;
-}
-
-static bool fast_int(const conv_field *f, const char *cell, size_t len, sla_value *out)
-{
-    return fast_scalar(f, cell, len, out, plain_int);
-}
-
-static bool fast_money(const conv_field *f, const char *cell, size_t len, sla_value *out)
-{
-    return fast_scalar(f, cell, len, out, plain_money);
-}
-
-/* Text; check_utf8 false when the caller knows the cell is ASCII. */
-static inline bool fast_text_of(const conv_field *f, const char *cell, size_t len,
-                                sla_value *out, bool check_utf8)
-{
-    FAST_START(f, cell, len, out);
-    if (len > UINT32_MAX || (check_utf8 && utf8_valid_prefix(cell, len) != len))
-        return false;
-    out->s = cell;
-    out->len = (uint32_t)len;
-    out->null = 0;
-    return true;
-}
-
-static bool fast_text(const conv_field *f, const char *cell, size_t len, sla_value *out)
-{
-    return fast_text_of(f, cell, len, out, true);
-}
-
-static bool fast_ascii_text(const conv_field *f, const char *cell, size_t len, sla_value *out)
-{
-    return fast_text_of(f, cell, len, out, false);
-}
-
-static bool fast_time(const conv_field *f, const char *cell, size_t len, sla_value *out)
-{
-    FAST_START(f, cell, len, out);
-    int64_t t;
-    if (!plain_time(cell, len, &t))
-        return false;
-    out->i = (f->zone ? tz_local_to_utc(f->zone, t) : t) * US_PER_SEC;
-    out->len = 0;
-    out->null = 0;
-    return true;
-}
-
-static bool fast_bool(const conv_field *f, const char *cell, size_t len, sla_value *out)
-{
-    FAST_START(f, cell, len, out);
-    if (len == 4 && memcmp(cell, "true", 4) == 0)
-        out->i = 1;
-    else if (len == 5 && memcmp(cell, "false", 5) == 0)
-        out->i = 0;
-    else
-        return false;
-    out->len = 0;
-    out->null = 0;
-    return true;
-}
-
-static bool fast_other(const conv_field *f, const char *cell, size_t len, sla_value *out)
-{
-    if (len == 0)
-        return fast_empty(f, out);
-    (void)cell;
-    return false;
-}
-
-static bool fast_never(const conv_field *f, const char *cell, size_t len, sla_value *out)
-{
-    (void)f, (void)cell, (void)len, (void)out;
-    return false;
-}
-
-#undef FAST_START
-
-conv_fast_fn conv_fast_for(const conv_field *f, bool ascii)
+static uint8_t kind_of(const conv_field *f)
 {
     if (f->nmissing > 0)
-        return fast_never;   /* the words that mean empty are looked for the whole way */
+        return K_NEVER;   /* the words that mean empty are looked for the whole way */
     switch (f->type) {
-    case VT_INT: return fast_int;
-    case VT_MONEY: return fast_money;
-    case VT_TEXT: return ascii ? fast_ascii_text : fast_text;
-    case VT_TIME: return fast_time;
-    case VT_BOOL: return fast_bool;
-    default: return fast_other;
+    case VT_INT: return K_INT;
+    case VT_MONEY: return K_MONEY;
+    case VT_TEXT: return K_TEXT;
+    case VT_TIME: return K_TIME;
+    case VT_BOOL: return K_BOOL;
+    default: return K_OTHER;
     }
+}
+
+/* conv_plain for a field of the given kind. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline bool fast_cell(const conv_field *f, unsigned kind, const char *cell, size_t len,
+                             sla_value *out, bool ascii)
+{
+    if (len == 0) {
+        /* Unset if the field may be, "" for text; else an error. */
+        out->i = 0;
+        out->len = 0;
+        out->null = 1;
+        if (kind == K_NEVER)
+            return false;
+        if (f->optional)
+            return true;
+        if (f->type != VT_TEXT)
+            return false;
+        out->s = "";
+        out->null = 0;
+        return true;
+    }
+    int64_t v;
+    switch (kind) {
+    case K_INT:
+        if (!plain_int(cell, len, &v))
+            return false;
+        break;
+    case K_MONEY:
+        if (is_blank(cell[0]) || is_blank(cell[len - 1]) || !plain_money(cell, len, &v))
+            return false;
+        break;
+    case K_TEXT:
+        if (is_blank(cell[0]) || is_blank(cell[len - 1]) || len > UINT32_MAX ||
+            (!ascii && utf8_valid_prefix(cell, len) != len))
+            return false;
+        out->s = cell;
+        out->len = (uint32_t)len;
+        out->null = 0;
+        return true;
+    case K_TIME:
+        if (!plain_time(cell, len, &v))
+            return false;
+        v = (f->zone ? tz_local_to_utc(f->zone, v) : v) * US_PER_SEC;
+        break;
+    case K_BOOL:
+        if (len == 4 && memcmp(cell, "true", 4) == 0)
+            v = 1;
+        else if (len == 5 && memcmp(cell, "false", 5) == 0)
+            v = 0;
+        else
+            return false;
+        break;
+    default:
+        return false;
+    }
+    out->i = v;
+    out->len = 0;
+    out->null = 0;
+    return true;
 }
 
 bool conv_plain(const conv_field *f, const char *cell, size_t len, sla_value *out, bool ascii)
 {
-    return conv_fast_for(f, ascii)(f, cell, len, out);
+    return fast_cell(f, kind_of(f), cell, len, out, ascii);
+}
+
+conv_slot conv_slot_for(const conv_field *f, uint32_t col, uint32_t reg)
+{
+    return (conv_slot){f, col, reg, kind_of(f)};
+}
+
+uint32_t conv_row(const conv_slot *slots, uint32_t k, uint32_t n, const csv_field *fields,
+                  sla_value *regs, bool ascii)
+{
+    for (; k < n; k++) {
+        const conv_slot *sl = &slots[k];
+        const csv_field *c = &fields[sl->col];
+        if (!fast_cell(sl->f, sl->kind, c->p, c->len, &regs[sl->reg], ascii))
+            break;
+    }
+    return k;
 }
 
 const char *conv_cell(const conv_field *f, const char *cell, size_t len, sla_value *out,

@@ -14,6 +14,7 @@
 #include "../common/buf.h"
 #include "../common/timefmt.h"
 #include "../common/tz.h"
+#include "csv.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -45,10 +46,22 @@ const char *conv_cell(const conv_field *f, const char *cell, size_t len, sla_val
  * check). */
 bool conv_plain(const conv_field *f, const char *cell, size_t len, sla_value *out, bool ascii);
 
-/* conv_plain for the cells of f, chosen once: a converter for f's type
- * alone. */
-typedef bool (*conv_fast_fn)(const conv_field *f, const char *cell, size_t len, sla_value *out);
-conv_fast_fn conv_fast_for(const conv_field *f, bool ascii);
+/* A field of a row to convert: the cell of column col into register
+ * reg, by f, its fast path chosen once. */
+typedef struct conv_slot {
+    const conv_field *f;
+    uint32_t col;
+    uint32_t reg;
+    uint8_t kind;
+} conv_slot;
+
+conv_slot conv_slot_for(const conv_field *f, uint32_t col, uint32_t reg);
+
+/* conv_plain over a row: from slots[k] on, each slot's cell of fields
+ * into regs, up to the first the fast path does not take (for conv_cell
+ * to read the whole way); returns its index, or n when all were taken. */
+uint32_t conv_row(const conv_slot *slots, uint32_t k, uint32_t n, const csv_field *fields,
+                  sla_value *regs, bool ascii);
 
 /* Appends v as output text. Unset values write nothing, except statuses,
  * which write "n/a". Times are written in zone as ISO 8601 with the offset

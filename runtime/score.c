@@ -81,17 +81,10 @@ typedef struct side {
     const score_options *o;  /* as_of, acc and native are this side's */
     session ses;
     int *column;             /* by field: its CSV column, or -1 when not read */
-    struct binding *bind;    /* the fields converted, in order */
+    conv_slot *bind;         /* the fields read, in order: each from its CSV
+                                column into its register (the field's index) */
     uint32_t nbind;
 } side;
-
-/* A field the program reads, and the CSV column it is read from. */
-typedef struct binding {
-    int col;
-    uint32_t field;          /* also its register */
-    const conv_field *conv;  /* the field's converter */
-    conv_fast_fn fast[2];    /* its cells' fast path; [1]: known ASCII */
-} binding;
 
 /* How an output column is written: most are a whole number or one of a
  * few names, written without fmt_value or a look for quotes. */
@@ -222,9 +215,7 @@ static int bind_columns(run *r, side *sd, const csv_record *header)
     sd->nbind = 0;
     for (uint32_t i = 0; i < p->nfields; i++)
         if (p->fields[i].used && sd->column[i] >= 0)
-            sd->bind[sd->nbind++] = (binding){sd->column[i], i, &sd->ses.conv[i],
-                                              {conv_fast_for(&sd->ses.conv[i], false),
-                                               conv_fast_for(&sd->ses.conv[i], true)}};
+            sd->bind[sd->nbind++] = conv_slot_for(&sd->ses.conv[i], (uint32_t)sd->column[i], i);
     return 0;
 }
 
@@ -510,19 +501,20 @@ static int reject(run *r, lane *l, const csv_record *rec, int64_t line, const ch
     return row_added(b, l->rej_f, &l->rej_rows, mark);
 }
 
-/* Converts rec's cells into the registers of side k; the reason and
- * column of the first bad cell, or NULL. */
+/* Converts rec's cells into the registers of side k: conv_row, and
+ * conv_cell for a cell it does not take; the reason and column of the
+ * first bad cell, or NULL. */
 static const char *convert_row(const side *sd, sla_value *regs, const csv_record *rec,
                                bool ascii, const char **bad_column, char *err, size_t errlen)
 {
-    for (uint32_t k = 0; k < sd->nbind; k++) {
-        const binding *b = &sd->bind[k];
+    for (uint32_t k = 0; (k = conv_row(sd->bind, k, sd->nbind, rec->fields, regs, ascii)) <
+                         sd->nbind;
+         k++) {
+        const conv_slot *b = &sd->bind[k];
         const csv_field *f = &rec->fields[b->col];
-        if (b->fast[ascii](b->conv, f->p, f->len, &regs[b->field]))
-            continue;
-        const char *bad = conv_cell(b->conv, f->p, f->len, &regs[b->field], err, errlen);
+        const char *bad = conv_cell(b->f, f->p, f->len, &regs[b->reg], err, errlen);
         if (bad) {
-            *bad_column = sd->p->fields[b->field].column;
+            *bad_column = sd->p->fields[b->reg].column;
             return bad;
         }
     }

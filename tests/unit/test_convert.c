@@ -1236,9 +1236,61 @@ static void fast_path_reads_as_the_whole_way(void **state)
     assert_false(conv_plain(&f, "", 0, &v, true));           /* required: an error, said in full */
 }
 
+/* conv_row takes the cells of a row that the fast path takes, in slot
+ * order, and stops at the first it does not, which the caller reads the
+ * whole way and goes on after: every register ends as conv_cell sets it,
+ * and the stops are exactly the cells conv_plain leaves. */
+static void row_reads_as_each_cell(void **state)
+{
+    (void)state;
+    static const char *const cells[] = {
+        "42", " 42", "-7", "", "2026-02-24 02:18:00", "2026-02-24", "true", "Yes", "12.50",
+        "12.5.0", "text", " text", "7", "",
+    };
+    static const vtype types[] = {
+        VT_INT, VT_INT, VT_INT, VT_INT, VT_TIME, VT_TIME, VT_BOOL, VT_BOOL, VT_MONEY,
+        VT_MONEY, VT_TEXT, VT_TEXT, VT_INT, VT_TEXT,
+    };
+    enum { N = sizeof cells / sizeof *cells };
+    conv_field f[N];
+    conv_slot slots[N];
+    csv_field fields[N];
+    sla_value regs[N + 3], want[N + 3];
+    for (uint32_t i = 0; i < N; i++) {
+        f[i] = field(types[i], i % 2 == 1);
+        /* the slots read the columns backwards, into registers 3 up */
+        slots[i] = conv_slot_for(&f[i], N - 1 - i, i + 3);
+        fields[N - 1 - i] = (csv_field){.p = cells[i], .len = (uint32_t)strlen(cells[i])};
+    }
+    memset(regs, 0x5a, sizeof regs);
+    memset(want, 0x5a, sizeof want);
+    uint32_t stops = 0, expected_stops = 0;
+    for (uint32_t k = 0; (k = conv_row(slots, k, N, fields, regs, false)) < N; k++) {
+        sla_value v;
+        assert_false(conv_plain(&f[k], cells[k], strlen(cells[k]), &v, false));
+        char err[200];
+        if (conv_cell(&f[k], cells[k], strlen(cells[k]), &regs[k + 3], err, sizeof err))
+            regs[k + 3] = (sla_value){.i = -1};   /* a bad cell: marked */
+        stops++;
+    }
+    for (uint32_t i = 0; i < N; i++) {
+        sla_value v;
+        expected_stops += !conv_plain(&f[i], cells[i], strlen(cells[i]), &v, false);
+        char err[200];
+        if (conv_cell(&f[i], cells[i], strlen(cells[i]), &want[i + 3], err, sizeof err))
+            want[i + 3] = (sla_value){.i = -1};
+        assert_true(regs[i + 3].i == want[i + 3].i && regs[i + 3].len == want[i + 3].len &&
+                    regs[i + 3].null == want[i + 3].null);
+    }
+    assert_int_equal(stops, expected_stops);
+    assert_true(stops >= 5);   /* " 42", "2026-02-24", "Yes", "12.5.0", " text" at least */
+    assert_memory_equal(regs, want, 3 * sizeof *regs);   /* registers 0..2 untouched */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(row_reads_as_each_cell),
         cmocka_unit_test(empty_and_missing_cells),
         cmocka_unit_test(int_cells),
         cmocka_unit_test(number_cells),

@@ -60,10 +60,14 @@ static bool covered[OP__COUNT];
 static jit_code **native_codes;
 static size_t nnative_codes, native_codes_cap;
 
+/* Native code folds the program's constants, as sla score --jit does,
+ * for the tests that set this (their constants stay as built). */
+static bool fold_constants;
+
 static vm *native_vm_new(const sla_program *p, const sla_calendar *cal, int64_t now)
 {
     vm *v = vm_new(p, cal, now);
-    jit_options o = {.all_registers = true};
+    jit_options o = {.all_registers = !fold_constants};
     char err[600];
     jit_code *c = jit_compile(p, &o, err, sizeof err);
     if (!c) {
@@ -1182,6 +1186,180 @@ static void any_of_a_set(void **state)
         want_false(run1(&r, T("abc")));
         want_false(run1(&r, T("")));
         rig_free(&r);
+    }
+}
+
+/* ---- comparisons with text constants ------------------------------------------------ */
+
+/* Native code compares a text with a constant, or a small set of them,
+ * inline, a word at a time; longer constants and sets, and those that
+ * ignore case, go to the helpers. Each way must agree with memcmp, for
+ * constants of every length about the word sizes, on texts that differ
+ * from them in any one byte, are longer or shorter, or are unset. */
+
+/* Texts made for a test, kept in space until the test ends. */
+typedef struct probes {
+    char space[8192];
+    size_t used;
+    sla_value t[128];
+    int n;
+} probes;
+
+/* Adds the text a[0..an) b[0..bn), with byte flip (if >= 0) changed. */
+static void probe(probes *pr, const char *a, uint32_t an, const char *b, uint32_t bn, int flip)
+{
+    assert_true(pr->used + an + bn <= sizeof pr->space && pr->n < 128);
+    char *t = pr->space + pr->used;
+    memcpy(t, a, an);
+    memcpy(t + an, b, bn);
+    if (flip >= 0)
+        t[flip] ^= 0x20;
+    pr->t[pr->n++] = (sla_value){.s = t, .len = an + bn};
+    pr->used += an + bn;
+}
+
+/* The texts to try against k[0..n): k, k with any one byte changed, k
+ * with text before or after it, and k's prefixes. */
+static void text_probes(probes *pr, const char *k, uint32_t n)
+{
+    pr->used = 0;
+    pr->n = 0;
+    probe(pr, k, n, "", 0, -1);
+    for (uint32_t i = 0; i < n; i++)
+        probe(pr, k, n, "", 0, (int)i);
+    probe(pr, "xy", 2, k, n, -1);
+    probe(pr, k, n, "xy", 2, -1);
+    probe(pr, "x", 1, k, n, n ? 1 : -1);
+    for (uint32_t j = 0; j < n; j++)
+        probe(pr, k, j, "", 0, -1);
+}
+
+static bool starts_k(sla_value t, const char *k, uint32_t n)
+{
+    return t.len >= n && memcmp(t.s, k, n) == 0;
+}
+
+static bool ends_k(sla_value t, const char *k, uint32_t n)
+{
+    return t.len >= n && memcmp(t.s + t.len - n, k, n) == 0;
+}
+
+/* Native code for text_constants folds the constants; every other test's
+ * reads all registers. */
+static int folding(void **state)
+{
+    (void)state;
+#ifdef TEST_VM_NATIVE
+    fold_constants = true;
+#endif
+    return 0;
+}
+
+static int not_folding(void **state)
+{
+    (void)state;
+#ifdef TEST_VM_NATIVE
+    fold_constants = false;
+#endif
+    return 0;
+}
+
+static void text_constants(void **state)
+{
+    (void)state;
+    static const char base[] = "@gmail.com-fintech-healthcare-0123456789-ABCDEFGH";
+    static const uint32_t lens[] = {0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 12, 15, 16, 17, 24, 31, 32, 33, 40};
+    static const opcode ops[] = {OP_EQT, OP_NET, OP_STARTS, OP_ENDS};
+    static probes pr;
+    for (size_t li = 0; li < sizeof lens / sizeof *lens; li++) {
+        uint32_t n = lens[li];
+        const char *k = base + (li % 3);
+        text_probes(&pr, k, n);
+        for (int o = 0; o < 4; o++) {
+            /* R[a] := field op constant; for = and != also constant op field */
+            for (int flip = 0; flip < (o < 2 ? 2 : 1); flip++) {
+                sla_program *p = tp_new();
+                uint32_t f = tp_field(p, "t", VT_TEXT);
+                uint32_t kc = tp_const(p, VT_TEXT, (sla_value){.s = k, .len = n});
+                tp_now(p);
+                uint32_t a = tp_temp(p, VT_BOOL);
+                tp_op(p, ops[o], a, flip ? kc : f, flip ? f : kc);
+                tp_ret(p);
+                tp_output(p, "a", a);   /* native code stores outputs only */
+                tp_ready(p);
+                vm *v = vm_new(p, NULL, 0);
+                sla_value *R = vm_registers(v);
+                for (int i = 0; i <= pr.n; i++) {
+                    bool set = i < pr.n;
+                    sla_value t = set ? pr.t[i] : U;
+                    bool eq = set && t.len == n && memcmp(t.s, k, n) == 0;
+                    bool want = !set ? false
+                              : o == 0 ? eq : o == 1 ? !eq : o == 2 ? starts_k(t, k, n) : ends_k(t, k, n);
+                    R[f] = t;
+                    vm_run(v);
+                    if (R[a].null || R[a].i != want)
+                        fail_msg("op %d (flipped %d), constant \"%.*s\", text \"%.*s\"%s: %lld, want %d",
+                                 (int)ops[o], flip, (int)n, k, set ? (int)t.len : 0, set ? t.s : "",
+                                 set ? "" : " (unset)", (long long)R[a].i, want);
+                }
+                vm_free(v);
+                program_free(p);
+            }
+        }
+    }
+
+    /* sets: small ones inline, a larger one and one ignoring case by the helpers */
+    static const opcode set_ops[] = {OP_INSET, OP_STARTSANY, OP_ENDSANY};
+    const sla_value items[] = {
+        {.s = base, .len = 10}, {.s = base + 11, .len = 7}, {.s = base + 19, .len = 10},
+        {.s = base + 1, .len = 3}, {.s = base, .len = 0}, {.s = base + 2, .len = 33},
+        {.s = base + 5, .len = 1}, {.s = base + 30, .len = 10}, {.s = base + 3, .len = 16},
+    };
+    static const struct { uint32_t n; bool nocase; } shapes[] = {
+        {3, false}, {4, false}, {8, false}, {9, false}, {3, true}, {1, false}, {0, false},
+    };
+    for (size_t si = 0; si < sizeof shapes / sizeof *shapes; si++) {
+        for (int o = 0; o < 3; o++) {
+            sla_program *p = tp_new();
+            uint32_t f = tp_field(p, "t", VT_TEXT);
+            uint32_t set = tp_set(p, VT_TEXT, shapes[si].nocase, shapes[si].n, items);
+            tp_now(p);
+            uint32_t a = tp_temp(p, VT_BOOL);
+            tp_op(p, set_ops[o], a, f, set);
+            tp_ret(p);
+            tp_output(p, "a", a);
+            tp_ready(p);
+            vm *v = vm_new(p, NULL, 0);
+            sla_value *R = vm_registers(v);
+            for (uint32_t it = 0; it < 9; it++) {
+                text_probes(&pr, items[it].s, items[it].len);
+                for (int i = 0; i <= pr.n; i++) {
+                    bool isset = i < pr.n;
+                    sla_value t = isset ? pr.t[i] : U;
+                    bool want = false;
+                    for (uint32_t j = 0; isset && j < shapes[si].n; j++) {
+                        const char *k = items[j].s;
+                        uint32_t n = items[j].len;
+                        if (shapes[si].nocase)
+                            want |= o == 0 ? t.len == n && strncasecmp(t.s, k, n) == 0
+                                  : o == 1 ? t.len >= n && strncasecmp(t.s, k, n) == 0
+                                           : t.len >= n && strncasecmp(t.s + t.len - n, k, n) == 0;
+                        else
+                            want |= o == 0 ? t.len == n && memcmp(t.s, k, n) == 0
+                                  : o == 1 ? starts_k(t, k, n) : ends_k(t, k, n);
+                    }
+                    R[f] = t;
+                    vm_run(v);
+                    if (R[a].null || R[a].i != want)
+                        fail_msg("set op %d, %u items%s, text \"%.*s\"%s: %lld, want %d",
+                                 (int)set_ops[o], shapes[si].n, shapes[si].nocase ? " (any case)" : "",
+                                 isset ? (int)t.len : 0, isset ? t.s : "", isset ? "" : " (unset)",
+                                 (long long)R[a].i, want);
+                }
+            }
+            vm_free(v);
+            program_free(p);
+        }
     }
 }
 
@@ -2746,6 +2924,7 @@ int main(void)
         cmocka_unit_test(number_sets),
         cmocka_unit_test(any_of_a_set),
         cmocka_unit_test(text_tests),
+        cmocka_unit_test_setup_teardown(text_constants, folding, not_folding),
         cmocka_unit_test(text_functions),
         cmocka_unit_test(text_scratch_and_aliasing),
         cmocka_unit_test(business_time),
