@@ -425,6 +425,14 @@ int32_t tz_offset_at(const tz_zone *z, int64_t t)
     return z->trans_off[lo];
 }
 
+bool tz_fixed_offset(const tz_zone *z, int32_t *off)
+{
+    if (z->ntrans > 0 || (z->rule.present && z->rule.has_dst))
+        return false;
+    *off = z->rule.present ? z->rule.std_off : z->initial_off;
+    return true;
+}
+
 int64_t tz_local_to_utc(const tz_zone *z, int64_t local)
 {
     /* The offsets a day either side cover any transition near `local`
@@ -432,8 +440,9 @@ int64_t tz_local_to_utc(const tz_zone *z, int64_t local)
      * takes the earlier instant; one that never occurs takes the offset in
      * force before the change. */
     local = clamp(local);
-    if (z->ntrans == 0 && !(z->rule.present && z->rule.has_dst))
-        return local - (z->rule.present ? z->rule.std_off : z->initial_off);
+    int32_t off;
+    if (tz_fixed_offset(z, &off))
+        return local - off;
     int32_t before = tz_offset_at(z, local - 86400 - 86400);
     int32_t after = tz_offset_at(z, local + 86400 + 86400);
     int64_t u1 = local - before, u2 = local - after;

@@ -35,6 +35,9 @@ int32_t tz_offset_at(const tz_zone *z, int64_t t);
  * read with the offset in force before the change, so 02:30 on a spring-
  * forward night in New York is 07:30 UTC (03:30 EDT). */
 int64_t tz_local_to_utc(const tz_zone *z, int64_t local);
+/* True, with *off (seconds east of UTC), if z has one offset at all times
+ * (UTC, or a fixed offset): tz_local_to_utc(z, t) is then t - *off. */
+bool tz_fixed_offset(const tz_zone *z, int32_t *off);
 
 /* A parsed date or time as an instant (microseconds): with its offset if
  * it has one, else as local time in z. */

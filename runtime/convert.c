@@ -450,6 +450,9 @@ static int two_digits(const char *s)
  * little-endian machines the digits are read eight bytes at a time:
  * x * 10 + (x >> 8) makes each pair of digit bytes a number in the
  * first byte of the pair. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
 static inline bool plain_time(const char *s, size_t n, int64_t *local)
 {
     if (n != 19)
@@ -491,7 +494,12 @@ static inline bool plain_time(const char *s, size_t n, int64_t *local)
     if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > civil_days_in_month(y, mo) || h > 23 ||
         mi > 59 || sec > 59)
         return false;
-    *local = civil_to_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+    /* civil_to_days for years 1 to 9999, where it needs no signs */
+    unsigned yy = (unsigned)y - (mo <= 2), era = yy / 400, yoe = yy - era * 400;
+    unsigned doy = (153 * (unsigned)(mo > 2 ? mo - 3 : mo + 9) + 2) / 5 + (unsigned)d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    int64_t days = (int64_t)era * 146097 + doe - 719468;
+    *local = days * 86400 + h * 3600 + mi * 60 + sec;
     return true;
 }
 
@@ -764,9 +772,13 @@ static uint8_t kind_of(const conv_field *f)
 #if defined(__GNUC__)
 __attribute__((always_inline))
 #endif
-static inline bool fast_cell(const conv_field *f, unsigned kind, const char *cell, size_t len,
-                             sla_value *out, bool ascii)
+static inline bool fast_cell(const conv_slot *sl, const char *cell, size_t len, sla_value *out,
+                             bool ascii)
 {
+    const conv_field *f = sl->f;
+    unsigned kind = sl->kind;
+    bool fixed = sl->fixed_zone;
+    int32_t off = sl->zone_off;
     if (len == 0) {
         /* Unset if the field may be, "" for text; else an error. */
         out->i = 0;
@@ -803,7 +815,7 @@ static inline bool fast_cell(const conv_field *f, unsigned kind, const char *cel
     case K_TIME:
         if (!plain_time(cell, len, &v))
             return false;
-        v = (f->zone ? tz_local_to_utc(f->zone, v) : v) * US_PER_SEC;
+        v = (fixed ? v - off : tz_local_to_utc(f->zone, v)) * US_PER_SEC;
         break;
     case K_BOOL:
         if (len == 4 && memcmp(cell, "true", 4) == 0)
@@ -822,14 +834,18 @@ static inline bool fast_cell(const conv_field *f, unsigned kind, const char *cel
     return true;
 }
 
-bool conv_plain(const conv_field *f, const char *cell, size_t len, sla_value *out, bool ascii)
-{
-    return fast_cell(f, kind_of(f), cell, len, out, ascii);
-}
-
 conv_slot conv_slot_for(const conv_field *f, uint32_t col, uint32_t reg)
 {
-    return (conv_slot){f, col, reg, kind_of(f)};
+    conv_slot sl = {f, col, reg, kind_of(f), true, 0};
+    if (f->zone)
+        sl.fixed_zone = tz_fixed_offset(f->zone, &sl.zone_off);
+    return sl;
+}
+
+bool conv_plain(const conv_field *f, const char *cell, size_t len, sla_value *out, bool ascii)
+{
+    conv_slot sl = conv_slot_for(f, 0, 0);
+    return fast_cell(&sl, cell, len, out, ascii);
 }
 
 uint32_t conv_row(const conv_slot *slots, uint32_t k, uint32_t n, const csv_field *fields,
@@ -838,7 +854,7 @@ uint32_t conv_row(const conv_slot *slots, uint32_t k, uint32_t n, const csv_fiel
     for (; k < n; k++) {
         const conv_slot *sl = &slots[k];
         const csv_field *c = &fields[sl->col];
-        if (!fast_cell(sl->f, sl->kind, c->p, c->len, &regs[sl->reg], ascii))
+        if (!fast_cell(sl, c->p, c->len, &regs[sl->reg], ascii))
             break;
     }
     return k;

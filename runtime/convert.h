@@ -53,6 +53,8 @@ typedef struct conv_slot {
     uint32_t col;
     uint32_t reg;
     uint8_t kind;
+    bool fixed_zone;             /* f's zone (if any) keeps one offset: */
+    int32_t zone_off;            /* this one, seconds east of UTC */
 } conv_slot;
 
 conv_slot conv_slot_for(const conv_field *f, uint32_t col, uint32_t reg);

@@ -91,6 +91,7 @@ struct csv_reader {
     bool eof;                   /* no input after data[len - 1] */
     bool started;               /* the start was checked for a BOM and UTF-16 */
     bool fatal;
+    bool ascii;                 /* no byte of data[0..len) is above 0x7F */
     int fd;                     /* -1 when reading memory */
     unsigned char *buf;         /* fd: the buffer behind data */
     size_t cap;
@@ -115,6 +116,27 @@ struct csv_reader {
 typedef enum { PARSE_OK, PARSE_MORE, PARSE_BAD, PARSE_FATAL } parse_result;
 
 static block_fn block_fn_here(void);
+
+/* No byte of s[0..n) is above 0x7F: the bytes or'ed together, 64 at a
+ * time. */
+static bool all_ascii(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    uint64_t acc = 0;
+#if defined(__SSE2__) && !defined(CSV_NO_SIMD)
+    __m128i v = _mm_setzero_si128();
+    for (; i + 64 <= n; i += 64)
+        v = _mm_or_si128(
+            v, _mm_or_si128(_mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(s + i)),
+                                         _mm_loadu_si128((const __m128i *)(const void *)(s + i + 16))),
+                            _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(s + i + 32)),
+                                         _mm_loadu_si128((const __m128i *)(const void *)(s + i + 48)))));
+    acc = (uint64_t)_mm_movemask_epi8(v);
+#endif
+    for (; i < n; i++)
+        acc |= s[i] & 0x80;
+    return acc == 0;
+}
 
 static csv_reader *reader_new(const char *name)
 {
@@ -145,6 +167,7 @@ csv_reader *csv_open_mem(const char *data, size_t len, const char *name)
     r->data = (const unsigned char *)(data ? data : "");
     r->len = data ? len : 0;
     r->eof = true;
+    r->ascii = all_ascii(r->data, r->len);
     return r;
 }
 
@@ -173,6 +196,11 @@ int64_t csv_error_line(const csv_reader *r)
 uint64_t csv_offset(const csv_reader *r)
 {
     return r->base + r->pos;
+}
+
+bool csv_ascii(const csv_reader *r)
+{
+    return r->ascii;
 }
 
 const char *csv_cursor(const csv_reader *r)
@@ -235,6 +263,7 @@ static csv_status refill(csv_reader *r)
         }
         r->len += (size_t)got;
     }
+    r->ascii = all_ascii(r->buf, r->len);
     return CSV_OK;
 }
 
@@ -706,6 +735,7 @@ void csv_reset_mem(csv_reader *r, const char *data, size_t len, int64_t line)
     r->err = NULL;
     r->err_line = 0;
     r->walk_blk = NULL;
+    r->ascii = all_ascii(r->data, r->len);
 }
 
 csv_reader *csv_open_resume(int fd, const char *name, const char *head, size_t len,
@@ -719,6 +749,7 @@ csv_reader *csv_open_resume(int fd, const char *name, const char *head, size_t l
     }
     memcpy(r->buf, head, len);
     r->len = len;
+    r->ascii = all_ascii(r->buf, len);
     r->eof = eof;
     r->started = true;
     r->line = line;

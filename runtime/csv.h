@@ -67,6 +67,11 @@ uint64_t csv_offset(const csv_reader *r);
  * [rec.raw, csv_cursor(r)), valid until the next call. */
 const char *csv_cursor(const csv_reader *r);
 
+/* True if no byte of the input around the last record handed out (the
+ * window it was parsed from: the memory read, or the buffer) is above
+ * 0x7F: its text needs no UTF-8 check. */
+bool csv_ascii(const csv_reader *r);
+
 /* ---- several readers over one input (sla score --threads) ----
  *
  * One thread reads an input's bytes and cuts them into pieces of whole

@@ -148,7 +148,6 @@ typedef struct lane {
     out_file *out_f, *rej_f; /* sequential: the files behind them */
     rowlens out_rows, rej_rows;  /* a worker: the rows it added */
     buf *msg;                /* a worker: its error message; NULL: stderr */
-    bool ascii;              /* the records have no byte above 0x7F */
     const char *fatal;       /* a worker: the input cannot be read after */
     int64_t fatal_line;      /* its share; the reason and line */
     progress *pg;            /* sequential: shown as records are read */
@@ -664,7 +663,8 @@ static int score_loop(run *r, lane *l, csv_reader *in, score_stats *st)
         }
         const char *bad = NULL, *bad_column = NULL;
         for (int k = 0; k < r->nsides && !bad; k++)
-            bad = convert_row(&r->s[k], l->regs[k], &rec, l->ascii, &bad_column, err, sizeof err);
+            bad = convert_row(&r->s[k], l->regs[k], &rec, csv_ascii(in), &bad_column, err,
+                              sizeof err);
         if (bad) {
             if ((rc = reject(r, l, &rec, rec.line, bad_column, bad, st)))
                 break;
@@ -797,20 +797,6 @@ typedef struct worker {
     pthread_t t;
 } worker;
 
-/* No byte of s[0..n) is above 0x7F: text cells need no UTF-8 check. */
-static bool all_ascii(const char *s, size_t n)
-{
-    uint64_t acc = 0, w[4];
-    size_t i = 0;
-    for (; i + 32 <= n; i += 32) {
-        memcpy(w, s + i, 32);
-        acc |= w[0] | w[1] | w[2] | w[3];
-    }
-    for (; i < n; i++)
-        acc |= (unsigned char)s[i];
-    return (acc & 0x8080808080808080ull) == 0;
-}
-
 static void score_chunk(run *r, lane *l, csv_reader *in, chunk *c)
 {
     buf_reset(&c->out);
@@ -824,7 +810,6 @@ static void score_chunk(run *r, lane *l, csv_reader *in, chunk *c)
     l->fatal_line = c->fatal_line;
     memset(&c->st, 0, sizeof c->st);
     csv_reset_mem(in, c->data, c->len, c->line);
-    l->ascii = all_ascii(c->data, c->len);
     c->rc = score_loop(r, l, in, &c->st);
     /* The lengths move to the chunk; the lane's arrays are reused. */
     rowlens t = c->out_rows;

@@ -1463,6 +1463,70 @@ static void pipe_in_small_writes(void **state)
     buf_free(&got);
 }
 
+/* csv_ascii: whether the window the last record came from has a byte
+ * above 0x7F, for memory and, through a pipe, for each buffer: a file of
+ * ASCII rows with one UTF-8 row past its first buffer (1 MiB) says so
+ * from the buffer that holds that row on, and not before. */
+static void ascii_windows(void **state)
+{
+    (void)state;
+    csv_record rec;
+    csv_reader *r = csv_open_mem("a,b\n1,2\n", 8, "t.csv");
+    assert_int_equal(csv_next(r, &rec), CSV_OK);
+    assert_true(csv_ascii(r));
+    csv_reset_mem(r, "a,b\n1,\xC3\xA9\n", 10, 1);
+    assert_int_equal(csv_next(r, &rec), CSV_OK);
+    assert_false(csv_ascii(r));
+    csv_close(r);
+    /* in every 64 bytes and in the few after the last 64 */
+    for (size_t n = 1; n < 200; n++) {
+        char text[200];
+        memset(text, 'x', n);
+        for (size_t at = 0; at < n; at += 13) {
+            text[at] = (char)0xE9;
+            r = csv_open_mem(text, n, "t.csv");
+            assert_false(csv_ascii(r));
+            csv_close(r);
+            text[at] = 'x';
+        }
+        r = csv_open_mem(text, n, "t.csv");
+        assert_true(csv_ascii(r));
+        csv_close(r);
+    }
+
+    buf doc;
+    buf_init(&doc);
+    buf_puts(&doc, "id,name\n");
+    while (doc.len < (3 << 20) / 2)
+        buf_puts(&doc, "12345,plain ascii text\n");
+    size_t utf8_at = doc.len;
+    buf_puts(&doc, "99999,Z\xC3\xBCrich\n");
+    for (int i = 0; i < 10; i++)
+        buf_puts(&doc, "12345,plain ascii text\n");
+    int fd;
+    pid_t pid = pipe_writer(doc.data, doc.len, 65536, &fd);
+    r = csv_open_fd(fd, "t.csv");
+    bool seen_utf8 = false, ascii_after = false;
+    while (csv_next(r, &rec) == CSV_OK) {
+        if (rec.nfields == 2 && rec.fields[1].len == 7 &&
+            memcmp(rec.fields[1].p, "Z\xC3\xBCrich", 7) == 0) {
+            seen_utf8 = true;
+            assert_false(csv_ascii(r));
+        }
+        if (csv_offset(r) < (1u << 20) - 64)
+            assert_true(csv_ascii(r));   /* the first buffer is all ASCII */
+        if (seen_utf8 && csv_ascii(r))
+            ascii_after = true;          /* not in the same buffer */
+    }
+    assert_true(seen_utf8);
+    assert_false(ascii_after);
+    assert_true(utf8_at > (1u << 20));
+    csv_close(r);
+    close(fd);
+    reap_writer(pid, true);
+    buf_free(&doc);
+}
+
 /* One 5 MB quoted field, full of escapes and line ends, through a pipe:
  * the buffer grows past its first 1 MiB to hold it. */
 static void huge_field_through_pipe(void **state)
@@ -1878,6 +1942,7 @@ int main(void)
         cmocka_unit_test(fixtures_small),
         cmocka_unit_test(fixture_geojson_values),
         cmocka_unit_test(fixture_large_dataset),
+        cmocka_unit_test(ascii_windows),
         cmocka_unit_test(fixture_max_row_bytes_defaults),
         cmocka_unit_test(empty_and_short_inputs),
         cmocka_unit_test(line_ends),
