@@ -30,6 +30,7 @@
 #include "convert.h"
 
 #include "../common/utf8.h"
+#include "../common/xalloc.h"
 
 #include "../common/num.h"
 
@@ -752,7 +753,8 @@ static bool plain_money(const char *s, size_t n, int64_t *out)
  * switch over the kinds, inlined into conv_row's loop over a row. Each
  * takes an empty cell and a plain one. */
 
-enum { K_INT, K_MONEY, K_TEXT, K_TIME, K_BOOL, K_OTHER, K_NEVER };
+enum { K_INT, K_MONEY, K_TEXT, K_TIME, K_BOOL, K_OTHER, K_NEVER, K__COUNT };
+_Static_assert((int)K__COUNT == (int)CONV_KINDS, "convert.h counts the kinds");
 
 static uint8_t kind_of(const conv_field *f)
 {
@@ -768,15 +770,23 @@ static uint8_t kind_of(const conv_field *f)
     }
 }
 
-/* conv_plain for a field of the given kind. */
+/* The word of four letters, as memcpy reads it on this machine. */
+static inline uint32_t bool_word(const char s[4])
+{
+    uint32_t w;
+    memcpy(&w, s, 4);
+    return w;
+}
+
+/* conv_plain for the field of slot sl, whose kind is kind (sl->kind, or
+ * that as a constant, which the compiler then makes a converter of). */
 #if defined(__GNUC__)
 __attribute__((always_inline))
 #endif
-static inline bool fast_cell(const conv_slot *sl, const char *cell, size_t len, sla_value *out,
-                             bool ascii)
+static inline bool fast_cell(const conv_slot *sl, unsigned kind, const char *cell, size_t len,
+                             sla_value *out, bool ascii)
 {
     const conv_field *f = sl->f;
-    unsigned kind = sl->kind;
     bool fixed = sl->fixed_zone;
     int32_t off = sl->zone_off;
     if (len == 0) {
@@ -817,14 +827,20 @@ static inline bool fast_cell(const conv_slot *sl, const char *cell, size_t len, 
             return false;
         v = (fixed ? v - off : tz_local_to_utc(f->zone, v)) * US_PER_SEC;
         break;
-    case K_BOOL:
-        if (len == 4 && memcmp(cell, "true", 4) == 0)
+    case K_BOOL: {
+        /* "true" or "false": their first four bytes as a word */
+        uint32_t w;
+        if (len != 4 && len != 5)
+            return false;
+        memcpy(&w, cell, 4);
+        if (len == 4 && w == bool_word("true"))
             v = 1;
-        else if (len == 5 && memcmp(cell, "false", 5) == 0)
+        else if (len == 5 && w == bool_word("fals") && cell[4] == 'e')
             v = 0;
         else
             return false;
         break;
+    }
     default:
         return false;
     }
@@ -845,7 +861,7 @@ conv_slot conv_slot_for(const conv_field *f, uint32_t col, uint32_t reg)
 bool conv_plain(const conv_field *f, const char *cell, size_t len, sla_value *out, bool ascii)
 {
     conv_slot sl = conv_slot_for(f, 0, 0);
-    return fast_cell(&sl, cell, len, out, ascii);
+    return fast_cell(&sl, sl.kind, cell, len, out, ascii);
 }
 
 uint32_t conv_row(const conv_slot *slots, uint32_t k, uint32_t n, const csv_field *fields,
@@ -854,10 +870,57 @@ uint32_t conv_row(const conv_slot *slots, uint32_t k, uint32_t n, const csv_fiel
     for (; k < n; k++) {
         const conv_slot *sl = &slots[k];
         const csv_field *c = &fields[sl->col];
-        if (!fast_cell(sl, c->p, c->len, &regs[sl->reg], ascii))
+        if (!fast_cell(sl, sl->kind, c->p, c->len, &regs[sl->reg], ascii))
             break;
     }
     return k;
+}
+
+void conv_plan_init(conv_plan *p, const conv_slot *slots, uint32_t n)
+{
+    p->grouped = xmalloc((n ? n : 1) * sizeof *p->grouped);
+    uint32_t at = 0;
+    for (unsigned kind = 0; kind < K__COUNT; kind++) {
+        for (uint32_t i = 0; i < n; i++)
+            if (slots[i].kind == kind)
+                p->grouped[at++] = slots[i];
+        p->end[kind] = at;
+    }
+    p->whole = p->end[K_OTHER] == p->end[K_NEVER];
+}
+
+void conv_plan_free(conv_plan *p)
+{
+    free(p->grouped);
+    p->grouped = NULL;
+}
+
+/* The slots of one kind, each with the converter made for it. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline bool kind_row(const conv_slot *s, uint32_t from, uint32_t to, unsigned kind,
+                            const csv_field *fields, sla_value *regs, bool ascii)
+{
+    for (uint32_t i = from; i < to; i++) {
+        const csv_field *c = &fields[s[i].col];
+        if (!fast_cell(&s[i], kind, c->p, c->len, &regs[s[i].reg], ascii))
+            return false;
+    }
+    return true;
+}
+
+bool conv_plan_row(const conv_plan *p, const csv_field *fields, sla_value *regs, bool ascii)
+{
+    const conv_slot *s = p->grouped;
+    const uint32_t *e = p->end;
+    return kind_row(s, 0, e[K_INT], K_INT, fields, regs, ascii) &&
+           kind_row(s, e[K_INT], e[K_MONEY], K_MONEY, fields, regs, ascii) &&
+           kind_row(s, e[K_MONEY], e[K_TEXT], K_TEXT, fields, regs, ascii) &&
+           kind_row(s, e[K_TEXT], e[K_TIME], K_TIME, fields, regs, ascii) &&
+           kind_row(s, e[K_TIME], e[K_BOOL], K_BOOL, fields, regs, ascii) &&
+           kind_row(s, e[K_BOOL], e[K_OTHER], K_OTHER, fields, regs, ascii) &&
+           e[K_OTHER] == e[K_NEVER];
 }
 
 const char *conv_cell(const conv_field *f, const char *cell, size_t len, sla_value *out,

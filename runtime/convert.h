@@ -59,6 +59,24 @@ typedef struct conv_slot {
 
 conv_slot conv_slot_for(const conv_field *f, uint32_t col, uint32_t reg);
 
+/* The slots of a row grouped by their fast path, for conv_plan_row. */
+enum { CONV_KINDS = 7 };
+typedef struct conv_plan {
+    conv_slot *grouped;
+    uint32_t end[CONV_KINDS];    /* the group of kind k ends at grouped[end[k]] */
+    bool whole;                  /* no slot's cells all go the whole way (missing
+                                    words): conv_plan_row can take a row */
+} conv_plan;
+
+void conv_plan_init(conv_plan *p, const conv_slot *slots, uint32_t n);
+void conv_plan_free(conv_plan *p);
+
+/* conv_row over all the slots of plan p at once, each kind by a loop of
+ * its own: true if every cell was taken. False: some cell was not, and
+ * the registers are partly written; conv_row, in column order, then
+ * says which cells to read the whole way. */
+bool conv_plan_row(const conv_plan *p, const csv_field *fields, sla_value *regs, bool ascii);
+
 /* conv_plain over a row: from slots[k] on, each slot's cell of fields
  * into regs, up to the first the fast path does not take (for conv_cell
  * to read the whole way); returns its index, or n when all were taken. */

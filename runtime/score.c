@@ -84,6 +84,7 @@ typedef struct side {
     conv_slot *bind;         /* the fields read, in order: each from its CSV
                                 column into its register (the field's index) */
     uint32_t nbind;
+    conv_plan plan;          /* bind, grouped */
 } side;
 
 /* How an output column is written: most are a whole number or one of a
@@ -215,6 +216,7 @@ static int bind_columns(run *r, side *sd, const csv_record *header)
     for (uint32_t i = 0; i < p->nfields; i++)
         if (p->fields[i].used && sd->column[i] >= 0)
             sd->bind[sd->nbind++] = conv_slot_for(&sd->ses.conv[i], (uint32_t)sd->column[i], i);
+    conv_plan_init(&sd->plan, sd->bind, sd->nbind);
     return 0;
 }
 
@@ -506,6 +508,8 @@ static int reject(run *r, lane *l, const csv_record *rec, int64_t line, const ch
 static const char *convert_row(const side *sd, sla_value *regs, const csv_record *rec,
                                bool ascii, const char **bad_column, char *err, size_t errlen)
 {
+    if (sd->plan.whole && conv_plan_row(&sd->plan, rec->fields, regs, ascii))
+        return NULL;
     for (uint32_t k = 0; (k = conv_row(sd->bind, k, sd->nbind, rec->fields, regs, ascii)) <
                          sd->nbind;
          k++) {
@@ -1258,7 +1262,7 @@ done:
     if (fd > 2)
         close(fd);
     for (int k = 0; k < n; k++)
-        free(r.s[k].column), free(r.s[k].bind);
+        free(r.s[k].column), free(r.s[k].bind), conv_plan_free(&r.s[k].plan);
     for (int k = 0; k < n; k++)
         session_close(&r.s[k].ses);   /* safe on one never opened (zeroed) */
     return rc;

@@ -1285,6 +1285,41 @@ static void row_reads_as_each_cell(void **state)
     assert_int_equal(stops, expected_stops);
     assert_true(stops >= 5);   /* " 42", "2026-02-24", "Yes", "12.5.0", " text" at least */
     assert_memory_equal(regs, want, 3 * sizeof *regs);   /* registers 0..2 untouched */
+
+    /* conv_plan_row, all kinds at once: false for this row, which has
+     * cells to read the whole way; for the row of only the cells the
+     * fast path takes, true with the registers conv_cell sets. */
+    conv_plan plan;
+    conv_plan_init(&plan, slots, N);
+    assert_true(plan.whole);
+    assert_false(conv_plan_row(&plan, fields, regs, false));
+    conv_plan_free(&plan);
+    conv_slot fast[N];
+    uint32_t nfast = 0;
+    for (uint32_t i = 0; i < N; i++) {
+        sla_value v;
+        if (conv_plain(&f[i], cells[i], strlen(cells[i]), &v, false))
+            fast[nfast++] = slots[i];
+    }
+    assert_true(nfast >= 8);
+    conv_plan_init(&plan, fast, nfast);
+    memset(regs, 0x5a, sizeof regs);
+    assert_true(conv_plan_row(&plan, fields, regs, false));
+    for (uint32_t k = 0; k < nfast; k++) {
+        uint32_t r = fast[k].reg;
+        assert_true(regs[r].i == want[r].i && regs[r].len == want[r].len &&
+                    regs[r].null == want[r].null);
+    }
+    conv_plan_free(&plan);
+    /* a field whose cells all go the whole way (it has missing words) */
+    static const char *const na[] = {"n/a"};
+    conv_field fm = field(VT_INT, true);
+    fm.missing = na;
+    fm.nmissing = 1;
+    fast[nfast++] = conv_slot_for(&fm, 0, 0);
+    conv_plan_init(&plan, fast, nfast);
+    assert_false(plan.whole);
+    conv_plan_free(&plan);
 }
 
 int main(void)
