@@ -42,7 +42,7 @@ CFLAGS  ?= -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(OPT) $(CFLAGS) -Iinclude -I$(BUILD)/gen -MMD -MP
 LDFLAGS ?=
 # libgccjit: compiler/jit.c (native code); the runtime itself does not use it.
-LDLIBS  := -lgccjit -ldl -lm -lpthread
+LDLIBS  := -ldl -lm -lpthread
 
 # Generated code gets only the exemptions it needs.
 GEN_WARN := -Wall -Wextra -Werror -Wno-unused-function -Wno-sign-compare \

@@ -17,8 +17,9 @@
  * Everything out of line is an ops.c function reached through E->ops, the
  * table handed in at run time: the code holds no address of this process,
  * so a compiled object written to the cache is valid in the next one. The
- * cache key is the SHA-256 of the program's hash, the helper ABI (OPS_ABI),
- * this generator's version and libgccjit's. A cached object is checked
+ * cache key is the SHA-256 of the program's hash, the helper ABI (OPS_ABI)
+ * and this generator's version (which libgccjit made the code does not
+ * matter: it calls nothing but the helpers). A cached object is checked
  * before dlopen (size, ELF magic, a SHA-256 trailer over the file) and
  * after it (both symbols present, the key it carries is ours), so a
  * truncated or garbled file is recompiled, never run.
@@ -37,6 +38,7 @@
 
 #include <dirent.h>
 #include <dlfcn.h>
+#include <pthread.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -47,6 +49,148 @@
 #include <unistd.h>
 
 #pragma GCC diagnostic error "-Wswitch-enum"
+
+/* ---- libgccjit, loaded when first needed ------------------------------------------- */
+
+/* libgccjit is opened with dlopen on the first compile, not linked: it is
+ * large (with its own libraries, loading it costs milliseconds on every
+ * start), and a run that finds its native code in the cache, or has none
+ * to make, never calls it. Every function used is listed here once; the
+ * macros after the table make the calls below go through it. */
+#define GCCJIT_FUNCTIONS(X) \
+    X(block_add_assignment) \
+    X(block_add_eval) \
+    X(block_end_with_conditional) \
+    X(block_end_with_jump) \
+    X(block_end_with_return) \
+    X(block_end_with_void_return) \
+    X(context_acquire) \
+    X(context_add_command_line_option) \
+    X(context_compile) \
+    X(context_compile_to_file) \
+    X(context_dump_to_file) \
+    X(context_get_first_error) \
+    X(context_get_type) \
+    X(context_new_array_access) \
+    X(context_new_binary_op) \
+    X(context_new_bitcast) \
+    X(context_new_call_through_ptr) \
+    X(context_new_cast) \
+    X(context_new_comparison) \
+    X(context_new_field) \
+    X(context_new_function) \
+    X(context_new_function_ptr_type) \
+    X(context_new_param) \
+    X(context_new_rvalue_from_double) \
+    X(context_new_rvalue_from_long) \
+    X(context_new_string_literal) \
+    X(context_new_struct_type) \
+    X(context_new_unary_op) \
+    X(context_new_union_type) \
+    X(context_null) \
+    X(context_release) \
+    X(context_set_bool_allow_unreachable_blocks) \
+    X(context_set_bool_print_errors_to_stderr) \
+    X(context_set_int_option) \
+    X(context_set_str_option) \
+    X(function_new_block) \
+    X(function_new_local) \
+    X(lvalue_access_field) \
+    X(lvalue_as_rvalue) \
+    X(lvalue_get_address) \
+    X(param_as_rvalue) \
+    X(result_get_code) \
+    X(result_release) \
+    X(rvalue_dereference) \
+    X(rvalue_dereference_field) \
+    X(rvalue_get_type) \
+    X(struct_as_type) \
+    X(type_get_aligned) \
+    X(type_get_const) \
+    X(type_get_pointer)
+
+static struct {
+#define X(name) __typeof__(gcc_jit_##name) *name;
+    GCCJIT_FUNCTIONS(X)
+#undef X
+} gccjit;
+
+static pthread_once_t gccjit_once = PTHREAD_ONCE_INIT;
+static char gccjit_why[300];    /* why it could not be loaded; "" if it was */
+
+static void gccjit_load(void)
+{
+    void *h = dlopen("libgccjit.so.0", RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        snprintf(gccjit_why, sizeof gccjit_why, "cannot load libgccjit (%s)", dlerror());
+        return;
+    }
+#define X(name)                                                                                 \
+    if (!(*(void **)&gccjit.name = dlsym(h, "gcc_jit_" #name))) {                               \
+        snprintf(gccjit_why, sizeof gccjit_why, "libgccjit has no gcc_jit_%s", #name);         \
+        return;                                                                                 \
+    }
+    GCCJIT_FUNCTIONS(X)
+#undef X
+}
+
+/* NULL once libgccjit is loaded, or why it cannot be. */
+static const char *gccjit_open(void)
+{
+    pthread_once(&gccjit_once, gccjit_load);
+    return gccjit_why[0] ? gccjit_why : NULL;
+}
+
+#define gcc_jit_block_add_assignment (gccjit.block_add_assignment)
+#define gcc_jit_block_add_eval (gccjit.block_add_eval)
+#define gcc_jit_block_end_with_conditional (gccjit.block_end_with_conditional)
+#define gcc_jit_block_end_with_jump (gccjit.block_end_with_jump)
+#define gcc_jit_block_end_with_return (gccjit.block_end_with_return)
+#define gcc_jit_block_end_with_void_return (gccjit.block_end_with_void_return)
+#define gcc_jit_context_acquire (gccjit.context_acquire)
+#define gcc_jit_context_add_command_line_option (gccjit.context_add_command_line_option)
+#define gcc_jit_context_compile (gccjit.context_compile)
+#define gcc_jit_context_compile_to_file (gccjit.context_compile_to_file)
+#define gcc_jit_context_dump_to_file (gccjit.context_dump_to_file)
+#define gcc_jit_context_get_first_error (gccjit.context_get_first_error)
+#define gcc_jit_context_get_type (gccjit.context_get_type)
+#define gcc_jit_context_new_array_access (gccjit.context_new_array_access)
+#define gcc_jit_context_new_binary_op (gccjit.context_new_binary_op)
+#define gcc_jit_context_new_bitcast (gccjit.context_new_bitcast)
+#define gcc_jit_context_new_call_through_ptr (gccjit.context_new_call_through_ptr)
+#define gcc_jit_context_new_cast (gccjit.context_new_cast)
+#define gcc_jit_context_new_comparison (gccjit.context_new_comparison)
+#define gcc_jit_context_new_field (gccjit.context_new_field)
+#define gcc_jit_context_new_function (gccjit.context_new_function)
+#define gcc_jit_context_new_function_ptr_type (gccjit.context_new_function_ptr_type)
+#define gcc_jit_context_new_param (gccjit.context_new_param)
+#define gcc_jit_context_new_rvalue_from_double (gccjit.context_new_rvalue_from_double)
+#define gcc_jit_context_new_rvalue_from_long (gccjit.context_new_rvalue_from_long)
+#define gcc_jit_context_new_string_literal (gccjit.context_new_string_literal)
+#define gcc_jit_context_new_struct_type (gccjit.context_new_struct_type)
+#define gcc_jit_context_new_unary_op (gccjit.context_new_unary_op)
+#define gcc_jit_context_new_union_type (gccjit.context_new_union_type)
+#define gcc_jit_context_null (gccjit.context_null)
+#define gcc_jit_context_release (gccjit.context_release)
+#define gcc_jit_context_set_bool_allow_unreachable_blocks (gccjit.context_set_bool_allow_unreachable_blocks)
+#define gcc_jit_context_set_bool_print_errors_to_stderr (gccjit.context_set_bool_print_errors_to_stderr)
+#define gcc_jit_context_set_int_option (gccjit.context_set_int_option)
+#define gcc_jit_context_set_str_option (gccjit.context_set_str_option)
+#define gcc_jit_function_new_block (gccjit.function_new_block)
+#define gcc_jit_function_new_local (gccjit.function_new_local)
+#define gcc_jit_lvalue_access_field (gccjit.lvalue_access_field)
+#define gcc_jit_lvalue_as_rvalue (gccjit.lvalue_as_rvalue)
+#define gcc_jit_lvalue_get_address (gccjit.lvalue_get_address)
+#define gcc_jit_param_as_rvalue (gccjit.param_as_rvalue)
+#define gcc_jit_result_get_code (gccjit.result_get_code)
+#define gcc_jit_result_release (gccjit.result_release)
+#define gcc_jit_rvalue_dereference (gccjit.rvalue_dereference)
+#define gcc_jit_rvalue_dereference_field (gccjit.rvalue_dereference_field)
+#define gcc_jit_rvalue_get_type (gccjit.rvalue_get_type)
+#define gcc_jit_struct_as_type (gccjit.struct_as_type)
+#define gcc_jit_type_get_aligned (gccjit.type_get_aligned)
+#define gcc_jit_type_get_const (gccjit.type_get_const)
+#define gcc_jit_type_get_pointer (gccjit.type_get_pointer)
 
 /* Bumped when the generated code changes meaning: old cache entries go stale. */
 #define JIT_CODEGEN "sla-jit 3"
@@ -1071,8 +1215,7 @@ static void cache_key(const sla_program *p, char hex[2 * SHA256_SIZE + 1])
     sha256_init(&c);
     sha256_update(&c, p->hash, sizeof p->hash);
     char v[160];
-    snprintf(v, sizeof v, "|%s|libgccjit %d.%d.%d|%zu|", JIT_CODEGEN, gcc_jit_version_major(),
-             gcc_jit_version_minor(), gcc_jit_version_patchlevel(), sizeof(void *));
+    snprintf(v, sizeof v, "|%s|%zu|", JIT_CODEGEN, sizeof(void *));
     sha256_update(&c, v, strlen(v));
     sha256_update(&c, OPS_ABI, strlen(OPS_ABI));
     uint8_t h[SHA256_SIZE];
@@ -1303,6 +1446,11 @@ jit_code *jit_compile(const sla_program *p, const jit_options *o, char *err, siz
         unlink(path);
     }
 
+    const char *why_not = gccjit_open();
+    if (why_not) {
+        snprintf(err, errlen, "%s", why_not);
+        goto done;
+    }
     g.ctx = new_context();
     if (!g.ctx) {
         snprintf(err, errlen, "libgccjit could not start");

@@ -6,8 +6,9 @@
  * registers and an ops_env in, the outputs left in their registers), run
  * by a vm in place of the interpreter (vm_use_native). With the cache on,
  * the shared object is looked up first under $XDG_CACHE_HOME/sla/ (else
- * ~/.cache/sla/), keyed by the program's hash, the helper ABI and the
- * libgccjit version, and written there after a compile.
+ * ~/.cache/sla/), keyed by the program's hash and the helper ABI, and
+ * written there after a compile. libgccjit is loaded (dlopen) only to
+ * compile.
  */
 #ifndef SLA_COMPILER_JIT_H
 #define SLA_COMPILER_JIT_H

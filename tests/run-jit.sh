@@ -6,8 +6,9 @@
 # Each check is one pass or fail:
 #   - --jit and --no-jit give the same bytes on every example;
 #   - the first --jit run compiles and writes one object to the cache; the
-#     second says "using cached native code" and writes nothing new; the
-#     default mode (no option) takes the cached object too;
+#     second says "using cached native code" and writes nothing new, and
+#     does not load libgccjit (a compile does); the default mode (no
+#     option) takes the cached object too;
 #   - a truncated, a garbled and a foreign cached object (another policy's,
 #     under this policy's name) are each reported with a note, never run,
 #     the output is still right, and the entry is rewritten (the next run
@@ -71,6 +72,11 @@ run --jit -v
 check "second run: cache hit" grep -q "using cached native code $obj" "$tmp/err"
 check "second run: output" cmp -s "$tmp/want" "$tmp/out"
 check "second run: no new entry" test "$(entries)" -eq 1
+# libgccjit is loaded to compile, never to run cached code
+LD_DEBUG=files "$sla" score $p $csv --as-of $asof --jit > /dev/null 2> "$tmp/ld"
+check "a cache hit does not load libgccjit" eval '! grep -q "file=libgccjit" "$tmp/ld"'
+LD_DEBUG=files "$sla" score $p $csv --as-of $asof --jit --no-cache > /dev/null 2> "$tmp/ld"
+check "a compile loads libgccjit" grep -q "file=libgccjit" "$tmp/ld"
 run -v
 check "default mode takes the cached object" grep -q "using cached native code" "$tmp/err"
 check "default mode: output" cmp -s "$tmp/want" "$tmp/out"
