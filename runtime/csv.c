@@ -329,13 +329,14 @@ static inline uint64_t block_stops(const unsigned char *b, const unsigned char *
 #if CSV_AVX2
 /* stops_of with AVX2, for processors that have it (csv_open_* looks):
  * each byte's low half picks from a table the one stop byte with that
- * low half, and a byte is a stop if it is the byte picked; four
- * instructions per 32 bytes. */
+ * low half (no two share one), and a byte is a stop if it is the byte
+ * picked; four instructions per 32 bytes. A low half no stop byte has
+ * picks 0, which no byte with that low half is. */
 __attribute__((target("avx2"))) static inline uint64_t stops_of_avx2(const unsigned char *b)
 {
     const __m256i table = _mm256_setr_epi8(
-        0x00, 0x7f, 0x22, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x0a, 0x7f, 0x2c, 0x0d, 0x7f, 0x7f,
-        0x00, 0x7f, 0x22, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x0a, 0x7f, 0x2c, 0x0d, 0x7f, 0x7f);
+        0x00, 0x00, 0x22, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0a, 0x00, 0x2c, 0x0d, 0x00, 0x00,
+        0x00, 0x00, 0x22, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0a, 0x00, 0x2c, 0x0d, 0x00, 0x00);
     const __m256i low = _mm256_set1_epi8(0x0f);
     __m256i x0 = _mm256_loadu_si256((const __m256i *)(const void *)b);
     __m256i x1 = _mm256_loadu_si256((const __m256i *)(const void *)(b + 32));

@@ -1463,6 +1463,43 @@ static void pipe_in_small_writes(void **state)
     buf_free(&got);
 }
 
+/* Every byte value in an unquoted field, in a quoted one and alone, at
+ * every place of a 64-byte block, in the first block of the input and in
+ * a later whole one: the stop bytes are found the same with AVX2 and
+ * without, and only , " CR LF and NUL are stops. */
+static void every_byte_in_every_place(void **state)
+{
+    (void)state;
+    for (int narrow = 0; narrow < 2; narrow++) {
+        if (narrow)
+            setenv("SLA_CSV_NO_AVX2", "1", 1);
+        for (int b = 1; b < 256; b++) {
+            if (b == ',' || b == '"' || b == '\n' || b == '\r')
+                continue;
+            for (size_t at = 0; at < 140; at += 3) {
+                char text[400];
+                size_t n = 0;
+                memset(text, 'x', at);
+                n = at;
+                n += (size_t)snprintf(text + n, sizeof text - n, "a%cb,\"q%cq\",%c,", b, b, b);
+                memset(text + n, 'y', 100);   /* the blocks before stay whole */
+                n += 100;
+                text[n++] = '\n';
+                csv_reader *r = csv_open_mem(text, n, "t.csv");
+                csv_record rec;
+                if (csv_next(r, &rec) != CSV_OK || rec.nfields != 4 || rec.fields[0].len != at + 3 ||
+                    (unsigned char)rec.fields[0].p[at + 1] != b || rec.fields[1].len != 3 ||
+                    rec.fields[2].len != 1 || rec.fields[3].len != 100)
+                    fail_msg("byte 0x%02x at %zu%s: %s", b, at, narrow ? " (no AVX2)" : "",
+                             csv_error(r));
+                assert_int_equal(csv_next(r, &rec), CSV_EOF);
+                csv_close(r);
+            }
+        }
+    }
+    unsetenv("SLA_CSV_NO_AVX2");
+}
+
 /* csv_ascii: whether the window the last record came from has a byte
  * above 0x7F, for memory and, through a pipe, for each buffer: a file of
  * ASCII rows with one UTF-8 row past its first buffer (1 MiB) says so
@@ -1943,6 +1980,7 @@ int main(void)
         cmocka_unit_test(fixture_geojson_values),
         cmocka_unit_test(fixture_large_dataset),
         cmocka_unit_test(ascii_windows),
+        cmocka_unit_test(every_byte_in_every_place),
         cmocka_unit_test(fixture_max_row_bytes_defaults),
         cmocka_unit_test(empty_and_short_inputs),
         cmocka_unit_test(line_ends),
