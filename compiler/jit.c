@@ -193,7 +193,7 @@ static const char *gccjit_open(void)
 #define gcc_jit_type_get_pointer (gccjit.type_get_pointer)
 
 /* Bumped when the generated code changes meaning: old cache entries go stale. */
-#define JIT_CODEGEN "sla-jit 3"
+#define JIT_CODEGEN "sla-jit 4"
 
 /* The trailer appended to a cached object: magic, then the SHA-256 of
  * everything before it. The dynamic loader ignores bytes past the ELF
@@ -553,10 +553,29 @@ static gcc_jit_rvalue *bool_k(gen *g, bool v)
 
 /* ---- arithmetic -------------------------------------------------------------- */
 
-/* b op c in 128 bits, then the int64 result and whether it overflowed. */
+/* b op c as int64, and whether it overflowed. A sum or difference is
+ * made in uint64 (which wraps), and has overflowed when its sign is
+ * neither operand's (sum) or is not b's where b's and c's differ
+ * (difference); a product is made in 128 bits and compared with its
+ * int64 part. */
 static void wide(gen *g, enum gcc_jit_binary_op op, gcc_jit_rvalue *b, gcc_jit_rvalue *c,
                  gcc_jit_rvalue **r, gcc_jit_rvalue **ovf)
 {
+    if (op == GCC_JIT_BINARY_OP_PLUS || op == GCC_JIT_BINARY_OP_MINUS) {
+        gcc_jit_lvalue *n = local(g, g->t_i64);
+        assign(g, n, cast(g, bin(g, op, g->t_u64, cast(g, b, g->t_u64), cast(g, c, g->t_u64)),
+                          g->t_i64));
+        *r = lv(n);
+        gcc_jit_rvalue *x = op == GCC_JIT_BINARY_OP_PLUS
+            ? bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, g->t_i64,
+                  bin(g, GCC_JIT_BINARY_OP_BITWISE_XOR, g->t_i64, b, lv(n)),
+                  bin(g, GCC_JIT_BINARY_OP_BITWISE_XOR, g->t_i64, c, lv(n)))
+            : bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, g->t_i64,
+                  bin(g, GCC_JIT_BINARY_OP_BITWISE_XOR, g->t_i64, b, c),
+                  bin(g, GCC_JIT_BINARY_OP_BITWISE_XOR, g->t_i64, b, lv(n)));
+        *ovf = b2int(g, cmp(g, GCC_JIT_COMPARISON_LT, x, i64k(g, 0)));
+        return;
+    }
     gcc_jit_lvalue *w = local(g, g->t_i128);
     assign(g, w, bin(g, op, g->t_i128, cast(g, b, g->t_i128), cast(g, c, g->t_i128)));
     gcc_jit_lvalue *n = local(g, g->t_i64);

@@ -750,8 +750,10 @@ static bool plain_money(const char *s, size_t n, int64_t *out)
 }
 
 /* The fast path: one kind a field, chosen once (kind_of), and one
- * switch over the kinds, inlined into conv_row's loop over a row. Each
- * takes an empty cell and a plain one. */
+ * switch over the kinds (fast_cell), inlined into the loops over a row:
+ * conv_row's, in column order, and conv_plan_row's, one a kind, where the
+ * kind is a constant and the switch goes away. Each takes an empty cell
+ * and a plain one. */
 
 enum { K_INT, K_MONEY, K_TEXT, K_TIME, K_BOOL, K_OTHER, K_NEVER, K__COUNT };
 _Static_assert((int)K__COUNT == (int)CONV_KINDS, "convert.h counts the kinds");

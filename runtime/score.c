@@ -502,9 +502,10 @@ static int reject(run *r, lane *l, const csv_record *rec, int64_t line, const ch
     return row_added(b, l->rej_f, &l->rej_rows, mark);
 }
 
-/* Converts rec's cells into the registers of side k: conv_row, and
- * conv_cell for a cell it does not take; the reason and column of the
- * first bad cell, or NULL. */
+/* Converts rec's cells into the registers of side k: all at once
+ * (conv_plan_row), or, for a row with a cell the fast path does not
+ * take, in column order (conv_row) with conv_cell for each such cell;
+ * the reason and column of the first bad cell, or NULL. */
 static const char *convert_row(const side *sd, sla_value *regs, const csv_record *rec,
                                bool ascii, const char **bad_column, char *err, size_t errlen)
 {
