@@ -925,7 +925,8 @@ static fill_result fill_chunk(splitter *sp, chunk *c)
         }
         if (got == 0)
             return FILL_LAST;
-        size_t cut = csv_cut(&sp->cut, c->data, c->len, want);
+        int64_t lines;
+        size_t cut = csv_cut_lines(&sp->cut, c->data, c->len, want, &lines);
         if (cut) {
             size_t rest = c->len - cut;
             if (!read_fd) {
@@ -940,7 +941,7 @@ static fill_result fill_chunk(splitter *sp, chunk *c)
                 sp->carry_pos = 0;
             }
             c->len = cut;
-            sp->line += csv_lines(c->data, cut);
+            sp->line += lines;
             sp->offset += cut;
             return FILL_MORE;
         }

@@ -1910,6 +1910,42 @@ static void cut_places(void **state)
     assert_int_equal(csv_lines(many, sizeof many), 334);
 }
 
+/* csv_cut_lines is csv_cut and csv_lines of the part before the cut, on
+ * random documents, with and without quotes and CRs (its one-pass way
+ * and the other), long enough for several of its 4 KiB rounds, with AVX2
+ * and without. */
+static void cut_lines_as_cut_and_lines(void **state)
+{
+    (void)state;
+    rng g = {0xC0FFEE};
+    static const char plain[] = "ab,\n\nxyz,,1234567\n";
+    static const char odd[] = "ab,\n\"\r\n\"\"x\r";
+    static char doc[20000];
+    csv_cutter c = {0};
+    for (int narrow = 0; narrow < 2; narrow++) {
+        if (narrow)
+            setenv("SLA_CSV_NO_AVX2", "1", 1);
+        for (int i = 0; i < 3000; i++) {
+            size_t len = rng_below(&g, i < 100 ? 20000 : 300);
+            bool with_odd = rng_below(&g, 2);
+            for (size_t k = 0; k < len; k++)
+                doc[k] = with_odd && rng_below(&g, 50) == 0
+                             ? odd[rng_below(&g, sizeof odd - 1)]
+                             : plain[rng_below(&g, sizeof plain - 1)];
+            size_t want = len ? rng_below(&g, len) + 1 : 1;
+            int64_t lines = -1;
+            size_t cut = csv_cut_lines(&c, doc, len, want, &lines);
+            size_t want_cut = csv_cut(&c, doc, len, want);
+            if (cut != want_cut || lines != csv_lines(doc, want_cut))
+                fail_msg("document %d (%zu bytes, want %zu%s): cut %zu lines %lld, "
+                         "csv_cut %zu csv_lines %lld", i, len, want, narrow ? ", no AVX2" : "",
+                         cut, (long long)lines, want_cut, (long long)csv_lines(doc, want_cut));
+        }
+    }
+    unsetenv("SLA_CSV_NO_AVX2");
+    csv_cutter_free(&c);
+}
+
 /* Large random documents (several buffers' worth) through a pipe. */
 static void large_random_documents_through_a_pipe(void **state)
 {
@@ -1981,6 +2017,7 @@ int main(void)
         cmocka_unit_test(fixture_large_dataset),
         cmocka_unit_test(ascii_windows),
         cmocka_unit_test(every_byte_in_every_place),
+        cmocka_unit_test(cut_lines_as_cut_and_lines),
         cmocka_unit_test(fixture_max_row_bytes_defaults),
         cmocka_unit_test(empty_and_short_inputs),
         cmocka_unit_test(line_ends),
