@@ -13,7 +13,8 @@
  *
  * Then the input is cut where csv_cut says, at places the input itself
  * picks, and each piece read by a reader of its own from the line
- * csv_lines counts (as `sla score --threads` reads), and without AVX2:
+ * csv_lines counts (as `sla score --threads` reads; csv_cut_lines, which
+ * it uses, must say the same), and without AVX2:
  * the records, bad rows, reasons and lines must be the whole reader's.
  */
 #include "../../common/buf.h"
@@ -195,7 +196,14 @@ static void check_cuts(const char *data, size_t size)
         for (size_t k = 0; len > 0; k++) {
             /* The place to cut near: from the input's own bytes. */
             size_t want = 1 + (unsigned char)data[k % size];
-            size_t at = csv_cut(&cutter, rest, len < 4 * want ? len : 4 * want, want);
+            size_t look = len < 4 * want ? len : 4 * want;
+            size_t at = csv_cut(&cutter, rest, look, want);
+            int64_t lines;
+            if (csv_cut_lines(&cutter, rest, look, want, &lines) != at ||
+                lines != csv_lines(rest, at)) {
+                fprintf(stderr, "csv_cut_lines is not csv_cut and csv_lines\n");
+                abort();
+            }
             if (at == 0)
                 at = len;   /* no cut: the rest is the last piece */
             csv_reset_mem(piece, rest, at, line);
