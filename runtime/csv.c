@@ -867,67 +867,71 @@ int64_t csv_lines(const char *data, size_t len)
     return n;
 }
 
-/* Whether data[0..len) has no quote and no CR, with *lfs its LFs: one
- * pass, 32 bytes at a time with AVX2, 16 with SSE2, counting LFs in byte
- * counters that are summed before they can overflow. It gives up (false)
- * at the first 4 KiB with a quote or CR. */
+/* The LFs of data[0..len), and whether it has a quote or a CR: one pass,
+ * 32 bytes at a time with AVX2, counting LFs in byte counters that are
+ * summed before they can overflow. */
+typedef struct lf_scan {
+    int64_t lfs;
+    bool quote, cr;
+} lf_scan;
+
 #if CSV_AVX2
-__attribute__((target("avx2"))) static bool plain_lines_avx2(const unsigned char *s, size_t len,
-                                                             int64_t *lfs)
+__attribute__((target("avx2"))) static lf_scan scan_lfs_avx2(const unsigned char *s, size_t len)
 {
     const __m256i vlf = _mm256_set1_epi8('\n'), vq = _mm256_set1_epi8('"'),
                   vcr = _mm256_set1_epi8('\r'), zero = _mm256_setzero_si256();
-    int64_t n = 0;
+    lf_scan sc = {0, false, false};
+    __m256i quotes = zero, crs = zero;
     size_t i = 0;
     while (i + 32 <= len) {
-        __m256i acc = zero, odd = zero;
-        for (int k = 0; k < 128 && i + 32 <= len; k++, i += 32) {
+        __m256i acc = zero;
+        for (int k = 0; k < 255 && i + 32 <= len; k++, i += 32) {
             __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
             acc = _mm256_sub_epi8(acc, _mm256_cmpeq_epi8(x, vlf));
-            odd = _mm256_or_si256(odd, _mm256_or_si256(_mm256_cmpeq_epi8(x, vq),
-                                                       _mm256_cmpeq_epi8(x, vcr)));
+            quotes = _mm256_or_si256(quotes, _mm256_cmpeq_epi8(x, vq));
+            crs = _mm256_or_si256(crs, _mm256_cmpeq_epi8(x, vcr));
         }
-        if (_mm256_movemask_epi8(odd))
-            return false;
         __m256i sum = _mm256_sad_epu8(acc, zero);
-        n += _mm256_extract_epi64(sum, 0) + _mm256_extract_epi64(sum, 1) +
-             _mm256_extract_epi64(sum, 2) + _mm256_extract_epi64(sum, 3);
+        sc.lfs += _mm256_extract_epi64(sum, 0) + _mm256_extract_epi64(sum, 1) +
+                  _mm256_extract_epi64(sum, 2) + _mm256_extract_epi64(sum, 3);
     }
+    sc.quote = _mm256_movemask_epi8(quotes) != 0;
+    sc.cr = _mm256_movemask_epi8(crs) != 0;
     for (; i < len; i++) {
-        if (s[i] == '"' || s[i] == '\r')
-            return false;
-        n += s[i] == '\n';
+        sc.lfs += s[i] == '\n';
+        sc.quote |= s[i] == '"';
+        sc.cr |= s[i] == '\r';
     }
-    *lfs = n;
-    return true;
+    return sc;
 }
 #endif
 
-static bool plain_lines(const unsigned char *s, size_t len, int64_t *lfs)
+static lf_scan scan_lfs(const unsigned char *s, size_t len)
 {
 #if CSV_AVX2
     if (__builtin_cpu_supports("avx2") && !getenv("SLA_CSV_NO_AVX2"))
-        return plain_lines_avx2(s, len, lfs);
+        return scan_lfs_avx2(s, len);
 #endif
-    if (memchr(s, '"', len) || memchr(s, '\r', len))
-        return false;
-    *lfs = csv_lines((const char *)s, len);
-    return true;
+    lf_scan sc = {0, memchr(s, '"', len) != NULL, memchr(s, '\r', len) != NULL};
+    for (const unsigned char *lf = memchr(s, '\n', len); lf;
+         lf = memchr(lf + 1, '\n', len - (size_t)(lf + 1 - s)))
+        sc.lfs++;
+    return sc;
 }
 
 size_t csv_cut_lines(csv_cutter *c, const char *data, size_t len, size_t want, int64_t *lines)
 {
     const unsigned char *s = (const unsigned char *)data;
-    int64_t lfs;
-    if (!plain_lines(s, len, &lfs)) {
-        size_t cut = csv_cut(c, data, len, want);
+    lf_scan sc = scan_lfs(s, len);
+    /* no quote: no turns for csv_cut to find */
+    size_t cut = sc.quote ? csv_cut(c, data, len, want) : cut_back(c, s, len, want, 0);
+    if (sc.cr) {
         *lines = csv_lines(data, cut);
         return cut;
     }
-    /* no quotes: no turns; no CRs: a line is an LF */
-    size_t cut = cut_back(c, s, len, want, 0);
+    /* no CR: a line end is an LF */
     for (size_t i = cut; i < len; i++)
-        lfs -= s[i] == '\n';
-    *lines = lfs;
+        sc.lfs -= s[i] == '\n';
+    *lines = sc.lfs;
     return cut;
 }

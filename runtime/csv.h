@@ -114,8 +114,10 @@ void csv_cutter_free(csv_cutter *c);
  * not), where len is 0 or a cut of csv_cut. */
 int64_t csv_lines(const char *data, size_t len);
 
-/* csv_cut, and csv_lines of the part before the cut in *lines, at once:
- * on bytes without quotes or CRs (most exports), in one pass. */
+/* csv_cut, and csv_lines of the part before the cut in *lines: one pass
+ * over the bytes counts their LFs and looks for quotes and CRs; without
+ * CRs (most exports) that count is the lines', without quotes the cut
+ * needs no other pass. */
 size_t csv_cut_lines(csv_cutter *c, const char *data, size_t len, size_t want, int64_t *lines);
 
 #endif

@@ -1911,15 +1911,14 @@ static void cut_places(void **state)
 }
 
 /* csv_cut_lines is csv_cut and csv_lines of the part before the cut, on
- * random documents, with and without quotes and CRs (its one-pass way
- * and the other), long enough for several of its 4 KiB rounds, with AVX2
- * and without. */
+ * random documents, with and without quotes and CRs, long enough for
+ * several rounds of its byte counters, with AVX2 and without. */
 static void cut_lines_as_cut_and_lines(void **state)
 {
     (void)state;
     rng g = {0xC0FFEE};
     static const char plain[] = "ab,\n\nxyz,,1234567\n";
-    static const char odd[] = "ab,\n\"\r\n\"\"x\r";
+    static const char *const odds[] = {"ab,\n\"\"\"x", "ab,\r\n\rx", "ab,\n\"\r\n\"\"x\r"};
     static char doc[20000];
     csv_cutter c = {0};
     for (int narrow = 0; narrow < 2; narrow++) {
@@ -1927,10 +1926,11 @@ static void cut_lines_as_cut_and_lines(void **state)
             setenv("SLA_CSV_NO_AVX2", "1", 1);
         for (int i = 0; i < 3000; i++) {
             size_t len = rng_below(&g, i < 100 ? 20000 : 300);
-            bool with_odd = rng_below(&g, 2);
+            unsigned kind = rng_below(&g, 4);   /* plain, quotes, CRs, both */
+            const char *odd = kind ? odds[kind - 1] : "";
             for (size_t k = 0; k < len; k++)
-                doc[k] = with_odd && rng_below(&g, 50) == 0
-                             ? odd[rng_below(&g, sizeof odd - 1)]
+                doc[k] = kind && rng_below(&g, 50) == 0
+                             ? odd[rng_below(&g, (unsigned)strlen(odd))]
                              : plain[rng_below(&g, sizeof plain - 1)];
             size_t want = len ? rng_below(&g, len) + 1 : 1;
             int64_t lines = -1;
