@@ -725,6 +725,12 @@ const char *csv_rest(const csv_reader *r, size_t *len, int64_t *line, bool *eof)
 
 void csv_reset_mem(csv_reader *r, const char *data, size_t len, int64_t line)
 {
+    csv_reset_mem_ascii(r, data, len, line, all_ascii((const unsigned char *)(data ? data : ""),
+                                                      data ? len : 0));
+}
+
+void csv_reset_mem_ascii(csv_reader *r, const char *data, size_t len, int64_t line, bool ascii)
+{
     r->data = (const unsigned char *)(data ? data : "");
     r->pos = 0;
     r->len = data ? len : 0;
@@ -736,7 +742,7 @@ void csv_reset_mem(csv_reader *r, const char *data, size_t len, int64_t line)
     r->err = NULL;
     r->err_line = 0;
     r->walk_blk = NULL;
-    r->ascii = all_ascii(r->data, r->len);
+    r->ascii = ascii;
 }
 
 csv_reader *csv_open_resume(int fd, const char *name, const char *head, size_t len,
@@ -867,12 +873,13 @@ int64_t csv_lines(const char *data, size_t len)
     return n;
 }
 
-/* The LFs of data[0..len), and whether it has a quote or a CR: one pass,
+/* The LFs of data[0..len), whether it has a quote or a CR, and whether it
+ * is all ASCII: one pass,
  * 32 bytes at a time with AVX2, counting LFs in byte counters that are
  * summed before they can overflow. */
 typedef struct lf_scan {
     int64_t lfs;
-    bool quote, cr;
+    bool quote, cr, ascii;
 } lf_scan;
 
 #if CSV_AVX2
@@ -880,8 +887,8 @@ __attribute__((target("avx2"))) static lf_scan scan_lfs_avx2(const unsigned char
 {
     const __m256i vlf = _mm256_set1_epi8('\n'), vq = _mm256_set1_epi8('"'),
                   vcr = _mm256_set1_epi8('\r'), zero = _mm256_setzero_si256();
-    lf_scan sc = {0, false, false};
-    __m256i quotes = zero, crs = zero;
+    lf_scan sc = {0, false, false, true};
+    __m256i quotes = zero, crs = zero, bytes = zero;
     size_t i = 0;
     while (i + 32 <= len) {
         __m256i acc = zero;
@@ -890,6 +897,7 @@ __attribute__((target("avx2"))) static lf_scan scan_lfs_avx2(const unsigned char
             acc = _mm256_sub_epi8(acc, _mm256_cmpeq_epi8(x, vlf));
             quotes = _mm256_or_si256(quotes, _mm256_cmpeq_epi8(x, vq));
             crs = _mm256_or_si256(crs, _mm256_cmpeq_epi8(x, vcr));
+            bytes = _mm256_or_si256(bytes, x);
         }
         __m256i sum = _mm256_sad_epu8(acc, zero);
         sc.lfs += _mm256_extract_epi64(sum, 0) + _mm256_extract_epi64(sum, 1) +
@@ -897,10 +905,12 @@ __attribute__((target("avx2"))) static lf_scan scan_lfs_avx2(const unsigned char
     }
     sc.quote = _mm256_movemask_epi8(quotes) != 0;
     sc.cr = _mm256_movemask_epi8(crs) != 0;
+    sc.ascii = _mm256_movemask_epi8(bytes) == 0;
     for (; i < len; i++) {
         sc.lfs += s[i] == '\n';
         sc.quote |= s[i] == '"';
         sc.cr |= s[i] == '\r';
+        sc.ascii &= s[i] < 0x80;
     }
     return sc;
 }
@@ -912,17 +922,20 @@ static lf_scan scan_lfs(const unsigned char *s, size_t len)
     if (__builtin_cpu_supports("avx2") && !getenv("SLA_CSV_NO_AVX2"))
         return scan_lfs_avx2(s, len);
 #endif
-    lf_scan sc = {0, memchr(s, '"', len) != NULL, memchr(s, '\r', len) != NULL};
+    lf_scan sc = {0, memchr(s, '"', len) != NULL, memchr(s, '\r', len) != NULL,
+                  all_ascii(s, len)};
     for (const unsigned char *lf = memchr(s, '\n', len); lf;
          lf = memchr(lf + 1, '\n', len - (size_t)(lf + 1 - s)))
         sc.lfs++;
     return sc;
 }
 
-size_t csv_cut_lines(csv_cutter *c, const char *data, size_t len, size_t want, int64_t *lines)
+size_t csv_cut_lines(csv_cutter *c, const char *data, size_t len, size_t want, int64_t *lines,
+                     bool *ascii)
 {
     const unsigned char *s = (const unsigned char *)data;
     lf_scan sc = scan_lfs(s, len);
+    *ascii = sc.ascii;
     /* no quote: no turns for csv_cut to find */
     size_t cut = sc.quote ? csv_cut(c, data, len, want) : cut_back(c, s, len, want, 0);
     if (sc.cr) {

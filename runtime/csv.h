@@ -89,6 +89,9 @@ const char *csv_rest(const csv_reader *r, size_t *len, int64_t *line, bool *eof)
  * or to a cut of csv_cut; the input's start (BOM, UTF-16) is not looked
  * at again. */
 void csv_reset_mem(csv_reader *r, const char *data, size_t len, int64_t line);
+/* csv_reset_mem for memory whose csv_ascii the caller knows (a pass of
+ * csv_cut_lines over it said), which csv_reset_mem finds out itself. */
+void csv_reset_mem_ascii(csv_reader *r, const char *data, size_t len, int64_t line, bool ascii);
 
 /* Resumes reading fd after csv_rest: head[0..len) are the bytes already
  * read, from a record start on line `line`, at input offset `offset`;
@@ -117,7 +120,8 @@ int64_t csv_lines(const char *data, size_t len);
 /* csv_cut, and csv_lines of the part before the cut in *lines: one pass
  * over the bytes counts their LFs and looks for quotes and CRs; without
  * CRs (most exports) that count is the lines', without quotes the cut
- * needs no other pass. */
-size_t csv_cut_lines(csv_cutter *c, const char *data, size_t len, size_t want, int64_t *lines);
+ * needs no other pass. *ascii: no byte of data[0..len) is above 0x7F. */
+size_t csv_cut_lines(csv_cutter *c, const char *data, size_t len, size_t want, int64_t *lines,
+                     bool *ascii);
 
 #endif

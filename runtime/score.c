@@ -764,6 +764,7 @@ typedef struct chunk {
     int64_t line;            /* the line data starts on */
     char *fatal;             /* the input could not be read after data */
     int64_t fatal_line;
+    signed char ascii;       /* data has no byte above 0x7F (1), has (0), not known (-1) */
     buf out, rej, msg;       /* the worker's rows, rejects and error */
     rowlens out_rows, rej_rows;
     score_stats st;
@@ -814,7 +815,10 @@ static void score_chunk(run *r, lane *l, csv_reader *in, chunk *c)
     l->fatal = c->fatal;
     l->fatal_line = c->fatal_line;
     memset(&c->st, 0, sizeof c->st);
-    csv_reset_mem(in, c->data, c->len, c->line);
+    if (c->ascii < 0)
+        csv_reset_mem(in, c->data, c->len, c->line);
+    else
+        csv_reset_mem_ascii(in, c->data, c->len, c->line, c->ascii);
     c->rc = score_loop(r, l, in, &c->st);
     /* The lengths move to the chunk; the lane's arrays are reused. */
     rowlens t = c->out_rows;
@@ -895,6 +899,7 @@ static fill_result fill_chunk(splitter *sp, chunk *c)
 {
     c->len = 0;
     c->line = sp->line;
+    c->ascii = -1;
     free(c->fatal);
     c->fatal = NULL;
     c->done = false;
@@ -926,8 +931,10 @@ static fill_result fill_chunk(splitter *sp, chunk *c)
         if (got == 0)
             return FILL_LAST;
         int64_t lines;
-        size_t cut = csv_cut_lines(&sp->cut, c->data, c->len, want, &lines);
+        bool ascii;
+        size_t cut = csv_cut_lines(&sp->cut, c->data, c->len, want, &lines, &ascii);
         if (cut) {
+            c->ascii = ascii;   /* of all it read, so of the part before the cut */
             size_t rest = c->len - cut;
             if (!read_fd) {
                 sp->carry_pos = from + cut;   /* the rest is still there */

@@ -199,8 +199,11 @@ static void check_cuts(const char *data, size_t size)
             size_t look = len < 4 * want ? len : 4 * want;
             size_t at = csv_cut(&cutter, rest, look, want);
             int64_t lines;
-            if (csv_cut_lines(&cutter, rest, look, want, &lines) != at ||
-                lines != csv_lines(rest, at)) {
+            bool ascii, want_ascii = true;
+            for (size_t b = 0; b < look; b++)
+                want_ascii &= (unsigned char)rest[b] < 0x80;
+            if (csv_cut_lines(&cutter, rest, look, want, &lines, &ascii) != at ||
+                lines != csv_lines(rest, at) || ascii != want_ascii) {
                 fprintf(stderr, "csv_cut_lines is not csv_cut and csv_lines\n");
                 abort();
             }

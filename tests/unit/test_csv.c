@@ -1910,15 +1910,17 @@ static void cut_places(void **state)
     assert_int_equal(csv_lines(many, sizeof many), 334);
 }
 
-/* csv_cut_lines is csv_cut and csv_lines of the part before the cut, on
- * random documents, with and without quotes and CRs, long enough for
- * several rounds of its byte counters, with AVX2 and without. */
+/* csv_cut_lines is csv_cut and csv_lines of the part before the cut, and
+ * says whether the bytes are ASCII, on random documents, with and without
+ * quotes, CRs and UTF-8, long enough for several rounds of its byte
+ * counters, with AVX2 and without. */
 static void cut_lines_as_cut_and_lines(void **state)
 {
     (void)state;
     rng g = {0xC0FFEE};
     static const char plain[] = "ab,\n\nxyz,,1234567\n";
-    static const char *const odds[] = {"ab,\n\"\"\"x", "ab,\r\n\rx", "ab,\n\"\r\n\"\"x\r"};
+    static const char *const odds[] = {"ab,\n\"\"\"x", "ab,\r\n\rx", "ab,\n\"\r\n\"\"x\r",
+                                       "ab,\n\xC3\xA9x"};
     static char doc[20000];
     csv_cutter c = {0};
     for (int narrow = 0; narrow < 2; narrow++) {
@@ -1926,7 +1928,7 @@ static void cut_lines_as_cut_and_lines(void **state)
             setenv("SLA_CSV_NO_AVX2", "1", 1);
         for (int i = 0; i < 3000; i++) {
             size_t len = rng_below(&g, i < 100 ? 20000 : 300);
-            unsigned kind = rng_below(&g, 4);   /* plain, quotes, CRs, both */
+            unsigned kind = rng_below(&g, 5);   /* plain, quotes, CRs, both, not ASCII */
             const char *odd = kind ? odds[kind - 1] : "";
             for (size_t k = 0; k < len; k++)
                 doc[k] = kind && rng_below(&g, 50) == 0
@@ -1934,12 +1936,16 @@ static void cut_lines_as_cut_and_lines(void **state)
                              : plain[rng_below(&g, sizeof plain - 1)];
             size_t want = len ? rng_below(&g, len) + 1 : 1;
             int64_t lines = -1;
-            size_t cut = csv_cut_lines(&c, doc, len, want, &lines);
+            bool ascii, want_ascii = true;
+            for (size_t k = 0; k < len; k++)
+                want_ascii &= (unsigned char)doc[k] < 0x80;
+            size_t cut = csv_cut_lines(&c, doc, len, want, &lines, &ascii);
             size_t want_cut = csv_cut(&c, doc, len, want);
-            if (cut != want_cut || lines != csv_lines(doc, want_cut))
-                fail_msg("document %d (%zu bytes, want %zu%s): cut %zu lines %lld, "
-                         "csv_cut %zu csv_lines %lld", i, len, want, narrow ? ", no AVX2" : "",
-                         cut, (long long)lines, want_cut, (long long)csv_lines(doc, want_cut));
+            if (cut != want_cut || lines != csv_lines(doc, want_cut) || ascii != want_ascii)
+                fail_msg("document %d (%zu bytes, want %zu%s): cut %zu lines %lld ascii %d, "
+                         "csv_cut %zu csv_lines %lld ascii %d", i, len, want,
+                         narrow ? ", no AVX2" : "", cut, (long long)lines, ascii, want_cut,
+                         (long long)csv_lines(doc, want_cut), want_ascii);
         }
     }
     unsetenv("SLA_CSV_NO_AVX2");
