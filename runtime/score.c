@@ -358,10 +358,11 @@ static void write_fixed_row(run *r, buf *b, const sla_value *regs)
 {
     buf_grow(b, r->row_max);
     char *w = b->data + b->len;
-    for (uint32_t i = 0; i < r->p->noutputs; i++) {
-        const out_col *c = &r->cols[i];
+    /* The columns' bounds in locals: stores through w could be to them. */
+    const out_col *first = r->cols, *end = first + r->p->noutputs;
+    for (const out_col *c = first; c < end; c++) {
         const sla_value *v = &regs[c->reg];
-        if (i)
+        if (c > first)
             *w++ = ',';
         if (c->kind == OUT_INT) {
             if (!v->null)
