@@ -904,9 +904,9 @@ __attribute__((always_inline))
 static inline bool kind_row(const conv_slot *s, uint32_t from, uint32_t to, unsigned kind,
                             const csv_field *fields, sla_value *regs, bool ascii)
 {
-    for (uint32_t i = from; i < to; i++) {
-        const csv_field *c = &fields[s[i].col];
-        if (!fast_cell(&s[i], kind, c->p, c->len, &regs[s[i].reg], ascii))
+    for (const conv_slot *sl = s + from, *end = s + to; sl < end; sl++) {
+        const csv_field *c = &fields[sl->col];
+        if (!fast_cell(sl, kind, c->p, c->len, &regs[sl->reg], ascii))
             return false;
     }
     return true;
