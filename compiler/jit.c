@@ -5,8 +5,10 @@
  * One C-like function per program, `sla_eval(sla_value *R, const ops_env
  * *E)`. Registers become typed locals (int64, double, or pointer and
  * length, each with a null flag) that GCC keeps in machine registers: the
- * fields are loaded from R once, constants other than text are folded in
- * as immediates, and only the outputs are stored back to R at the end,
+ * fields, which nothing writes, are read from R where they are used (a
+ * field the record's path does not look at is never loaded), constants
+ * other than text are folded in as immediates, and only the outputs are
+ * stored back to R at the end,
  * where the writer reads them. The bytecode's jumps become blocks (all go
  * forward, so there are no loops). Pure arithmetic is branch-free (the
  * value of an unset register is never looked at, so computing it anyway is
@@ -193,7 +195,7 @@ static const char *gccjit_open(void)
 #define gcc_jit_type_get_pointer (gccjit.type_get_pointer)
 
 /* Bumped when the generated code changes meaning: old cache entries go stale. */
-#define JIT_CODEGEN "sla-jit 4"
+#define JIT_CODEGEN "sla-jit 5"
 
 /* The trailer appended to a cached object: magic, then the SHA-256 of
  * everything before it. The dynamic loader ignores bytes past the ELF
@@ -228,8 +230,9 @@ _Static_assert(sizeof(ops_env) == E__COUNT * 8, "ops_env: eight 8-byte members")
 typedef struct jreg {
     gcc_jit_lvalue *v;        /* int64, double or const char *; NULL: folded */
     gcc_jit_lvalue *len;      /* text and business durations */
-    gcc_jit_lvalue *null;     /* int; NULL: folded */
+    gcc_jit_lvalue *null;     /* int (uint32 in R); NULL: folded */
     bool folded;              /* a constant: k is its value */
+    bool in_r;                /* a field: v, len and null are its parts in R */
     sla_value k;
 } jreg;
 
@@ -448,6 +451,8 @@ static gcc_jit_rvalue *NUL(gen *g, uint32_t r)
     const jreg *j = &g->regs[r];
     if (j->folded)
         return intk(g, g->t_int, j->k.null ? 1 : 0);
+    if (j->in_r)
+        return cast(g, lv(j->null), g->t_int);
     return lv(j->null);
 }
 
@@ -1128,6 +1133,17 @@ static void make_regs(gen *g)
         vtype t = p->reg_types[r];
         jreg *j = &g->regs[r];
         bool constant = r >= p->nfields && r < p->first_temp && r != p->now_reg && !g->all_registers;
+        if (r < p->nfields) {
+            /* Fields are never written: each use reads R, so a field that
+             * a record's path does not look at is never loaded. */
+            gcc_jit_lvalue *s = slot(g, r);
+            j->in_r = true;
+            j->v = part(g, s, t);
+            j->null = gcc_jit_lvalue_access_field(s, NULL, g->f_null);
+            if (has_len(t))
+                j->len = gcc_jit_lvalue_access_field(s, NULL, g->f_len);
+            continue;
+        }
         if (constant) {
             j->folded = true;
             j->k = p->consts[r - p->nfields];
@@ -1190,7 +1206,7 @@ static void build(gen *g, const char *key)
     g->b = entry;
     for (uint32_t r = 0; r < p->nregs; r++) {
         jreg *j = &g->regs[r];
-        if (!j->v || (r >= p->first_temp))
+        if (!j->v || j->in_r || r >= p->first_temp)
             continue;
         gcc_jit_lvalue *s = slot(g, r);
         assign(g, j->v, lv(part(g, s, p->reg_types[r])));
