@@ -747,6 +747,24 @@ static bool inline_text(gen *g, uint32_t r, const char **k, uint32_t *n)
 
 typedef enum { AT_WHOLE, AT_START, AT_END } text_at;
 
+/* Whether the set text R[b] can be, start or end with n bytes. */
+static gcc_jit_rvalue *fits_k(gen *g, uint32_t b, uint32_t n, text_at where)
+{
+    return cmp(g, where == AT_WHOLE ? GCC_JIT_COMPARISON_EQ : GCC_JIT_COMPARISON_GE, LEN(g, b),
+               intk(g, g->t_u32, (long)n));
+}
+
+/* Where in R[b] the n bytes to compare start (it fits them: fits_k). */
+static gcc_jit_rvalue *bytes_at_k(gen *g, uint32_t b, uint32_t n, text_at where)
+{
+    if (where != AT_END)
+        return V(g, b);
+    gcc_jit_rvalue *from = bin(g, GCC_JIT_BINARY_OP_MINUS, g->t_u32, LEN(g, b),
+                               intk(g, g->t_u32, (long)n));
+    return gcc_jit_lvalue_get_address(gcc_jit_context_new_array_access(g->ctx, NULL, V(g, b), from),
+                                      NULL);
+}
+
 /* R[a] := R[b] is set and is k (AT_WHOLE), starts with it or ends with it;
  * with negate, set and not so (`!=`). */
 static void text_is_k(gen *g, uint32_t a, uint32_t b, const char *k, uint32_t n, text_at where,
@@ -756,15 +774,8 @@ static void text_is_k(gen *g, uint32_t a, uint32_t b, const char *k, uint32_t n,
     branch set, fits;
     br_if(g, is_set(g, b), &set);
     set_bool(g, a, bool_k(g, negate));
-    br_if(g, cmp(g, where == AT_WHOLE ? GCC_JIT_COMPARISON_EQ : GCC_JIT_COMPARISON_GE, LEN(g, b),
-                 intk(g, g->t_u32, (long)n)), &fits);
-    gcc_jit_rvalue *p = V(g, b);
-    if (where == AT_END)
-        p = gcc_jit_lvalue_get_address(
-            gcc_jit_context_new_array_access(
-                g->ctx, NULL, p, bin(g, GCC_JIT_BINARY_OP_MINUS, g->t_u32, LEN(g, b), intk(g, g->t_u32, (long)n))),
-            NULL);
-    gcc_jit_rvalue *eq = bytes_are(g, p, k, n);
+    br_if(g, fits_k(g, b, n, where), &fits);
+    gcc_jit_rvalue *eq = bytes_are(g, bytes_at_k(g, b, n, where), k, n);
     set_bool(g, a, negate ? not_bool(g, eq) : eq);
     br_end(g, &fits);
     br_end(g, &set);
@@ -786,16 +797,8 @@ static bool set_is_k(gen *g, uint32_t a, uint32_t b, uint32_t sk, text_at where)
     for (uint32_t i = 0; i < s->n; i++) {
         const sla_value *it = &s->items[i];
         branch fits, hit;
-        br_if(g, cmp(g, where == AT_WHOLE ? GCC_JIT_COMPARISON_EQ : GCC_JIT_COMPARISON_GE, LEN(g, b),
-                     intk(g, g->t_u32, (long)it->len)), &fits);
-        gcc_jit_rvalue *p = V(g, b);
-        if (where == AT_END)
-            p = gcc_jit_lvalue_get_address(
-                gcc_jit_context_new_array_access(g->ctx, NULL, p,
-                                                 bin(g, GCC_JIT_BINARY_OP_MINUS, g->t_u32, LEN(g, b),
-                                                     intk(g, g->t_u32, (long)it->len))),
-                NULL);
-        br_if(g, bytes_are(g, p, it->s, it->len), &hit);
+        br_if(g, fits_k(g, b, it->len, where), &fits);
+        br_if(g, bytes_are(g, bytes_at_k(g, b, it->len, where), it->s, it->len), &hit);
         set_bool(g, a, bool_k(g, true));
         br_end(g, &hit);
         br_end(g, &fits);
@@ -982,8 +985,12 @@ static void emit_insn(gen *g, uint32_t pc)
     case OP_EQT: case OP_NET: {
         const char *k;
         uint32_t n;
-        if (inline_text(g, c, &k, &n) || inline_text(g, b, &k, &n)) {
-            text_is_k(g, a, inline_text(g, c, &k, &n) ? b : c, k, n, AT_WHOLE, ip->op == OP_NET);
+        if (inline_text(g, c, &k, &n)) {
+            text_is_k(g, a, b, k, n, AT_WHOLE, ip->op == OP_NET);
+            break;
+        }
+        if (inline_text(g, b, &k, &n)) {
+            text_is_k(g, a, c, k, n, AT_WHOLE, ip->op == OP_NET);
             break;
         }
         set_bool(g, a, bool_k(g, false));

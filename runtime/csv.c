@@ -382,12 +382,21 @@ __attribute__((target("avx2"))) static stop_walk next_block_avx2(stop_walk w,
 }
 #endif
 
-/* next_block_avx2 where the processor has AVX2, unless SLA_CSV_NO_AVX2
- * is set (to test the other). */
+/* Whether to take the AVX2 ways: the processor has it, and
+ * SLA_CSV_NO_AVX2 is not set (to test the others). */
+static bool use_avx2(void)
+{
+#if CSV_AVX2
+    return __builtin_cpu_supports("avx2") && !getenv("SLA_CSV_NO_AVX2");
+#else
+    return false;
+#endif
+}
+
 static block_fn block_fn_here(void)
 {
 #if CSV_AVX2
-    if (__builtin_cpu_supports("avx2") && !getenv("SLA_CSV_NO_AVX2"))
+    if (use_avx2())
         return next_block_avx2;
 #endif
     return next_block;
@@ -875,10 +884,10 @@ int64_t csv_lines(const char *data, size_t len)
     return n;
 }
 
-/* The LFs of data[0..len), whether it has a quote or a CR, and whether it
- * is all ASCII: one pass,
- * 32 bytes at a time with AVX2, counting LFs in byte counters that are
- * summed before they can overflow. */
+/* Of data[0..len): its LFs (its lines when it has no CR), whether it has
+ * a quote or a CR, and whether it is all ASCII. With AVX2 in one pass, 32
+ * bytes at a time, counting LFs in byte counters that are summed before
+ * they can overflow. */
 typedef struct lf_scan {
     int64_t lfs;
     bool quote, cr, ascii;
@@ -921,15 +930,12 @@ __attribute__((target("avx2"))) static lf_scan scan_lfs_avx2(const unsigned char
 static lf_scan scan_lfs(const unsigned char *s, size_t len)
 {
 #if CSV_AVX2
-    if (__builtin_cpu_supports("avx2") && !getenv("SLA_CSV_NO_AVX2"))
+    if (use_avx2())
         return scan_lfs_avx2(s, len);
 #endif
-    lf_scan sc = {0, memchr(s, '"', len) != NULL, memchr(s, '\r', len) != NULL,
-                  all_ascii(s, len)};
-    for (const unsigned char *lf = memchr(s, '\n', len); lf;
-         lf = memchr(lf + 1, '\n', len - (size_t)(lf + 1 - s)))
-        sc.lfs++;
-    return sc;
+    /* lfs is only looked at when there is no CR, and then it is the lines */
+    return (lf_scan){csv_lines((const char *)s, len), memchr(s, '"', len) != NULL,
+                     memchr(s, '\r', len) != NULL, all_ascii(s, len)};
 }
 
 size_t csv_cut_lines(csv_cutter *c, const char *data, size_t len, size_t want, int64_t *lines,

@@ -397,9 +397,11 @@ static void write_csv_row(run *r, buf *b, const sla_value *regs)
             if (!v->null)
                 put_int(b, v->i);
             break;
-        case OUT_NAME:
-            buf_put(b, c->cell[name_cell(c, v)], c->cell_len[name_cell(c, v)]);
+        case OUT_NAME: {
+            uint32_t k = name_cell(c, v);
+            buf_put(b, c->cell[k], c->cell_len[k]);
             break;
+        }
         case OUT_TEXT:
             if (!v->null && v->len)
                 csv_cell(b, v->s, v->len);
@@ -731,12 +733,13 @@ static void lane_free(lane *l)
  * CHUNK_BYTES, each cut after a record (csv_cut: quoted line ends stay
  * inside their record, and a chunk never ends with an empty line, so the
  * empty lines score_loop holds back are the same) with the line it
- * starts on (csv_lines). Workers read, convert, score and write a chunk
- * each, with a reader of their own over its bytes that sees exactly the
- * records, bad rows and line numbers the one reader of a sequential run
- * would; the main thread writes the chunks' rows, rejects and first
- * error in input order. Its own share is a read, a memchr per quoted
- * field and a count of line ends per chunk. Output goes through the
+ * starts on and whether it is all ASCII (csv_cut_lines). Workers read,
+ * convert, score and write a chunk each, with a reader of their own over
+ * its bytes that sees exactly the records, bad rows and line numbers the
+ * one reader of a sequential run would; the main thread writes the
+ * chunks' rows, rejects and first error in input order. Its own share is
+ * a read and a pass over each chunk (and a memchr per quote in a chunk
+ * with quotes). Output goes through the
  * run's files with the flushes a sequential run would make (the
  * sequential byte counts), so even a failed run leaves the same bytes on
  * a pipe. A run holds at most 2 x threads + 2 chunks, smaller when there
