@@ -436,7 +436,34 @@ static inline uint64_t digit_bytes(uint64_t w, uint64_t mask, uint64_t *bad)
     *bad |= (x | (x + ONES * 0x76)) & HIGHS & mask;
     return x;
 }
+/* plain_int for a cell followed by at least CSV_PAD bytes that can be
+ * read: up to eight digits without a sign in a few operations on the
+ * word at s, with no branch on their number (an export's numbers come in
+ * every length, and the exit of a loop over their digits would be
+ * guessed wrong about once a number). The bytes after the cell leave
+ * the word by the shift; the digits left in its top bytes, the first
+ * lowest, are the eight digits of a number with leading zeros. */
+static inline bool padded_int(const char *s, size_t n, int64_t *out)
+{
+    if (n - 1 >= 8)
+        return plain_int(s, n, out);
+    unsigned shift = (unsigned)(8 - n) * 8;
+    uint64_t bad = 0;
+    uint64_t x = digit_bytes(load8(s) << shift, ~(uint64_t)0 << shift, &bad);
+    if (bad)
+        return plain_int(s, n, out);   /* a sign, or not a number */
+    x = x * 10 + (x >> 8);             /* the pairs, in bytes 0, 2, 4, 6 */
+    x = ((x & 0x000000ff000000ffull) * (100 + (1000000ull << 32)) +
+         ((x >> 16) & 0x000000ff000000ffull) * (1 + (10000ull << 32))) >> 32;
+    *out = (int64_t)(uint32_t)x;
+    return true;
+}
 #else
+static inline bool padded_int(const char *s, size_t n, int64_t *out)
+{
+    return plain_int(s, n, out);
+}
+
 /* The two digits at s as a number, or -1. */
 static int two_digits(const char *s)
 {
@@ -786,7 +813,7 @@ static inline uint32_t bool_word(const char s[4])
 __attribute__((always_inline))
 #endif
 static inline bool fast_cell(const conv_slot *sl, unsigned kind, const char *cell, size_t len,
-                             sla_value *out, bool ascii)
+                             sla_value *out, unsigned known)
 {
     const conv_field *f = sl->f;
     bool fixed = sl->fixed_zone;
@@ -809,7 +836,7 @@ static inline bool fast_cell(const conv_slot *sl, unsigned kind, const char *cel
     int64_t v;
     switch (kind) {
     case K_INT:
-        if (!plain_int(cell, len, &v))
+        if (!((known & CONV_PADDED) ? padded_int(cell, len, &v) : plain_int(cell, len, &v)))
             return false;
         break;
     case K_MONEY:
@@ -818,7 +845,7 @@ static inline bool fast_cell(const conv_slot *sl, unsigned kind, const char *cel
         break;
     case K_TEXT:
         if (is_blank(cell[0]) || is_blank(cell[len - 1]) || len > UINT32_MAX ||
-            (!ascii && utf8_valid_prefix(cell, len) != len))
+            (!(known & CONV_ASCII) && utf8_valid_prefix(cell, len) != len))
             return false;
         out->s = cell;
         out->len = (uint32_t)len;
@@ -863,16 +890,16 @@ conv_slot conv_slot_for(const conv_field *f, uint32_t col, uint32_t reg)
 bool conv_plain(const conv_field *f, const char *cell, size_t len, sla_value *out, bool ascii)
 {
     conv_slot sl = conv_slot_for(f, 0, 0);
-    return fast_cell(&sl, sl.kind, cell, len, out, ascii);
+    return fast_cell(&sl, sl.kind, cell, len, out, ascii ? CONV_ASCII : 0);
 }
 
 uint32_t conv_row(const conv_slot *slots, uint32_t k, uint32_t n, const csv_field *fields,
-                  sla_value *regs, bool ascii)
+                  sla_value *regs, unsigned known)
 {
     for (; k < n; k++) {
         const conv_slot *sl = &slots[k];
         const csv_field *c = &fields[sl->col];
-        if (!fast_cell(sl, sl->kind, c->p, c->len, &regs[sl->reg], ascii))
+        if (!fast_cell(sl, sl->kind, c->p, c->len, &regs[sl->reg], known))
             break;
     }
     return k;
@@ -902,26 +929,29 @@ void conv_plan_free(conv_plan *p)
 __attribute__((always_inline))
 #endif
 static inline bool kind_row(const conv_slot *s, uint32_t from, uint32_t to, unsigned kind,
-                            const csv_field *fields, sla_value *regs, bool ascii)
+                            const csv_field *fields, sla_value *regs, unsigned known)
 {
     for (const conv_slot *sl = s + from, *end = s + to; sl < end; sl++) {
         const csv_field *c = &fields[sl->col];
-        if (!fast_cell(sl, kind, c->p, c->len, &regs[sl->reg], ascii))
+        /* Said to be rare: the compiler then keeps the converters
+         * fast; as a chain of likely exits they read as cold code,
+         * made small (a division for each constant divisor). */
+        if (__builtin_expect(!fast_cell(sl, kind, c->p, c->len, &regs[sl->reg], known), 0))
             return false;
     }
     return true;
 }
 
-bool conv_plan_row(const conv_plan *p, const csv_field *fields, sla_value *regs, bool ascii)
+bool conv_plan_row(const conv_plan *p, const csv_field *fields, sla_value *regs, unsigned known)
 {
     const conv_slot *s = p->grouped;
     const uint32_t *e = p->end;
-    return kind_row(s, 0, e[K_INT], K_INT, fields, regs, ascii) &&
-           kind_row(s, e[K_INT], e[K_MONEY], K_MONEY, fields, regs, ascii) &&
-           kind_row(s, e[K_MONEY], e[K_TEXT], K_TEXT, fields, regs, ascii) &&
-           kind_row(s, e[K_TEXT], e[K_TIME], K_TIME, fields, regs, ascii) &&
-           kind_row(s, e[K_TIME], e[K_BOOL], K_BOOL, fields, regs, ascii) &&
-           kind_row(s, e[K_BOOL], e[K_OTHER], K_OTHER, fields, regs, ascii) &&
+    return kind_row(s, 0, e[K_INT], K_INT, fields, regs, known) &&
+           kind_row(s, e[K_INT], e[K_MONEY], K_MONEY, fields, regs, known) &&
+           kind_row(s, e[K_MONEY], e[K_TEXT], K_TEXT, fields, regs, known) &&
+           kind_row(s, e[K_TEXT], e[K_TIME], K_TIME, fields, regs, known) &&
+           kind_row(s, e[K_TIME], e[K_BOOL], K_BOOL, fields, regs, known) &&
+           kind_row(s, e[K_BOOL], e[K_OTHER], K_OTHER, fields, regs, known) &&
            e[K_OTHER] == e[K_NEVER];
 }
 

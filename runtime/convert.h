@@ -46,6 +46,12 @@ const char *conv_cell(const conv_field *f, const char *cell, size_t len, sla_val
  * check). */
 bool conv_plain(const conv_field *f, const char *cell, size_t len, sla_value *out, bool ascii);
 
+/* What the caller of conv_row and conv_plan_row knows of a row's cells
+ * (or'ed together): no byte of them is above 0x7F (no UTF-8 to check);
+ * CSV_PAD bytes that can be read follow each (csv_padded), so that a
+ * cell can be read a word at a time. */
+enum { CONV_ASCII = 1, CONV_PADDED = 2 };
+
 /* A field of a row to convert: the cell of column col into register
  * reg, by f, its fast path chosen once. */
 typedef struct conv_slot {
@@ -75,13 +81,13 @@ void conv_plan_free(conv_plan *p);
  * its own: true if every cell was taken. False: some cell was not, and
  * the registers are partly written; conv_row, in column order, then
  * says which cells to read the whole way. */
-bool conv_plan_row(const conv_plan *p, const csv_field *fields, sla_value *regs, bool ascii);
+bool conv_plan_row(const conv_plan *p, const csv_field *fields, sla_value *regs, unsigned known);
 
 /* conv_plain over a row: from slots[k] on, each slot's cell of fields
  * into regs, up to the first the fast path does not take (for conv_cell
  * to read the whole way); returns its index, or n when all were taken. */
 uint32_t conv_row(const conv_slot *slots, uint32_t k, uint32_t n, const csv_field *fields,
-                  sla_value *regs, bool ascii);
+                  sla_value *regs, unsigned known);
 
 /* Appends v as output text. Unset values write nothing, except statuses,
  * which write "n/a". Times are written in zone as ISO 8601 with the offset

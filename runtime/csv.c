@@ -94,6 +94,7 @@ struct csv_reader {
     bool started;               /* the start was checked for a BOM and UTF-16 */
     bool fatal;
     bool ascii;                 /* no byte of data[0..len) is above 0x7F */
+    bool padded;                /* CSV_PAD readable bytes follow data[len - 1] */
     int fd;                     /* -1 when reading memory */
     unsigned char *buf;         /* fd: the buffer behind data */
     size_t cap;
@@ -158,7 +159,8 @@ csv_reader *csv_open_fd(int fd, const char *name)
     csv_reader *r = reader_new(name);
     r->fd = fd;
     r->cap = BUF_FIRST;
-    r->buf = xmalloc(r->cap);
+    r->buf = xmalloc(r->cap + CSV_PAD);
+    r->padded = true;
     r->data = r->buf;
     return r;
 }
@@ -198,6 +200,11 @@ int64_t csv_error_line(const csv_reader *r)
 uint64_t csv_offset(const csv_reader *r)
 {
     return r->base + r->pos;
+}
+
+bool csv_padded(const csv_reader *r)
+{
+    return r->padded;
 }
 
 bool csv_ascii(const csv_reader *r)
@@ -240,7 +247,7 @@ static csv_status refill(csv_reader *r)
         if (r->cap >= BUF_MAX)
             return fail(r, MSG_TOO_LARGE, r->line);
         size_t cap = r->cap * 2 < BUF_MAX ? r->cap * 2 : BUF_MAX;
-        r->buf = xrealloc(r->buf, cap);
+        r->buf = xrealloc(r->buf, cap + CSV_PAD);
         r->cap = cap;
     }
     if (r->pos > 0) {
@@ -265,6 +272,7 @@ static csv_status refill(csv_reader *r)
         }
         r->len += (size_t)got;
     }
+    memset(r->buf + r->len, 0, CSV_PAD);
     r->ascii = all_ascii(r->buf, r->len);
     return CSV_OK;
 }
@@ -462,7 +470,7 @@ static void unescape_fields(csv_reader *r, int nesc)
         while (cap < need)
             cap *= 2;
         free(r->scratch);
-        r->scratch = xmalloc(cap);
+        r->scratch = xmalloc(cap + CSV_PAD);
         r->scap = cap;
     }
     char *w = r->scratch;
@@ -479,6 +487,7 @@ static void unescape_fields(csv_reader *r, int nesc)
         w += e - s;
         f->len = (uint32_t)(w - f->p);
     }
+    memset(w, 0, CSV_PAD);
 }
 
 /* Appends field [b, e). The common case is one compare: lim is the
@@ -734,13 +743,15 @@ const char *csv_rest(const csv_reader *r, size_t *len, int64_t *line, bool *eof)
     return (const char *)r->data + r->pos;
 }
 
-void csv_reset_mem(csv_reader *r, const char *data, size_t len, int64_t line)
+void csv_reset_mem(csv_reader *r, const char *data, size_t len, int64_t line, bool padded)
 {
-    csv_reset_mem_ascii(r, data, len, line, all_ascii((const unsigned char *)(data ? data : ""),
-                                                      data ? len : 0));
+    csv_reset_mem_ascii(r, data, len, line,
+                        all_ascii((const unsigned char *)(data ? data : ""), data ? len : 0),
+                        padded);
 }
 
-void csv_reset_mem_ascii(csv_reader *r, const char *data, size_t len, int64_t line, bool ascii)
+void csv_reset_mem_ascii(csv_reader *r, const char *data, size_t len, int64_t line, bool ascii,
+                         bool padded)
 {
     r->data = (const unsigned char *)(data ? data : "");
     r->pos = 0;
@@ -754,6 +765,7 @@ void csv_reset_mem_ascii(csv_reader *r, const char *data, size_t len, int64_t li
     r->err_line = 0;
     r->walk_blk = NULL;
     r->ascii = ascii;
+    r->padded = data && padded;
 }
 
 csv_reader *csv_open_resume(int fd, const char *name, const char *head, size_t len,
@@ -762,10 +774,11 @@ csv_reader *csv_open_resume(int fd, const char *name, const char *head, size_t l
     csv_reader *r = csv_open_fd(fd, name);
     if (len > r->cap) {
         r->cap = len;
-        r->buf = xrealloc(r->buf, r->cap);
+        r->buf = xrealloc(r->buf, r->cap + CSV_PAD);
         r->data = r->buf;
     }
     memcpy(r->buf, head, len);
+    memset(r->buf + len, 0, CSV_PAD);
     r->len = len;
     r->ascii = all_ascii(r->buf, len);
     r->eof = eof;

@@ -72,6 +72,13 @@ const char *csv_cursor(const csv_reader *r);
  * 0x7F: its text needs no UTF-8 check. */
 bool csv_ascii(const csv_reader *r);
 
+/* True if at least CSV_PAD bytes that can be read (of any value) follow
+ * every field the reader hands out: a reader of a file keeps them after
+ * its buffer; one of memory has them if its caller said so. Converters
+ * then read a cell a word at a time. */
+enum { CSV_PAD = 8 };
+bool csv_padded(const csv_reader *r);
+
 /* ---- several readers over one input (sla score --threads) ----
  *
  * One thread reads an input's bytes and cuts them into pieces of whole
@@ -87,11 +94,12 @@ const char *csv_rest(const csv_reader *r, size_t *len, int64_t *line, bool *eof)
 /* Points r (from csv_open_mem) at data[0..len), which holds whole records
  * of an input from a record start on line `line`, to the end of the input
  * or to a cut of csv_cut; the input's start (BOM, UTF-16) is not looked
- * at again. */
-void csv_reset_mem(csv_reader *r, const char *data, size_t len, int64_t line);
+ * at again. padded: data[len..len + CSV_PAD) can be read too. */
+void csv_reset_mem(csv_reader *r, const char *data, size_t len, int64_t line, bool padded);
 /* csv_reset_mem for memory whose csv_ascii the caller knows (a pass of
  * csv_cut_lines over it said), which csv_reset_mem finds out itself. */
-void csv_reset_mem_ascii(csv_reader *r, const char *data, size_t len, int64_t line, bool ascii);
+void csv_reset_mem_ascii(csv_reader *r, const char *data, size_t len, int64_t line, bool ascii,
+                         bool padded);
 
 /* Resumes reading fd after csv_rest: head[0..len) are the bytes already
  * read, from a record start on line `line`, at input offset `offset`;

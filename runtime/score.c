@@ -510,11 +510,12 @@ static int reject(run *r, lane *l, const csv_record *rec, int64_t line, const ch
  * take, in column order (conv_row) with conv_cell for each such cell;
  * the reason and column of the first bad cell, or NULL. */
 static const char *convert_row(const side *sd, sla_value *regs, const csv_record *rec,
-                               bool ascii, const char **bad_column, char *err, size_t errlen)
+                               unsigned known, const char **bad_column, char *err,
+                               size_t errlen)
 {
-    if (sd->plan.whole && conv_plan_row(&sd->plan, rec->fields, regs, ascii))
+    if (sd->plan.whole && conv_plan_row(&sd->plan, rec->fields, regs, known))
         return NULL;
-    for (uint32_t k = 0; (k = conv_row(sd->bind, k, sd->nbind, rec->fields, regs, ascii)) <
+    for (uint32_t k = 0; (k = conv_row(sd->bind, k, sd->nbind, rec->fields, regs, known)) <
                          sd->nbind;
          k++) {
         const conv_slot *b = &sd->bind[k];
@@ -670,9 +671,9 @@ static int score_loop(run *r, lane *l, csv_reader *in, score_stats *st)
             continue;
         }
         const char *bad = NULL, *bad_column = NULL;
+        unsigned known = (csv_ascii(in) ? CONV_ASCII : 0) | (csv_padded(in) ? CONV_PADDED : 0);
         for (int k = 0; k < r->nsides && !bad; k++)
-            bad = convert_row(&r->s[k], l->regs[k], &rec, csv_ascii(in), &bad_column, err,
-                              sizeof err);
+            bad = convert_row(&r->s[k], l->regs[k], &rec, known, &bad_column, err, sizeof err);
         if (bad) {
             if ((rc = reject(r, l, &rec, rec.line, bad_column, bad, st)))
                 break;
@@ -819,10 +820,15 @@ static void score_chunk(run *r, lane *l, csv_reader *in, chunk *c)
     l->fatal = c->fatal;
     l->fatal_line = c->fatal_line;
     memset(&c->st, 0, sizeof c->st);
+    /* chunk_reserve left room for a pad after the bytes; what follows the
+     * cut is no longer wanted (the carry has it) */
+    bool padded = c->data != NULL;
+    if (padded)
+        memset(c->data + c->len, 0, CSV_PAD);
     if (c->ascii < 0)
-        csv_reset_mem(in, c->data, c->len, c->line);
+        csv_reset_mem(in, c->data, c->len, c->line, padded);
     else
-        csv_reset_mem_ascii(in, c->data, c->len, c->line, c->ascii);
+        csv_reset_mem_ascii(in, c->data, c->len, c->line, c->ascii, padded);
     c->rc = score_loop(r, l, in, &c->st);
     /* The lengths move to the chunk; the lane's arrays are reused. */
     rowlens t = c->out_rows;
@@ -854,13 +860,13 @@ static void *work(void *arg)
     return NULL;
 }
 
-/* Room for n more bytes in c's data. */
+/* Room for n more bytes in c's data, and CSV_PAD after them. */
 static void chunk_reserve(chunk *c, size_t n)
 {
-    if (c->len + n <= c->cap)
+    if (c->len + n + CSV_PAD <= c->cap)
         return;
     size_t cap = c->cap ? c->cap : CHUNK_BYTES + (CHUNK_BYTES >> 2);
-    while (cap < c->len + n)
+    while (cap < c->len + n + CSV_PAD)
         cap *= 2;
     c->data = xrealloc(c->data, cap);
     c->cap = cap;

@@ -209,7 +209,7 @@ static void check_cuts(const char *data, size_t size)
             }
             if (at == 0)
                 at = len;   /* no cut: the rest is the last piece */
-            csv_reset_mem(piece, rest, at, line);
+            csv_reset_mem(piece, rest, at, line, false);
             if (read_records(piece, &cut) == CSV_FATAL && at < len) {
                 fprintf(stderr, "a piece cut by csv_cut ends with a fatal error\n");
                 abort();

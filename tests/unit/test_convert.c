@@ -1265,7 +1265,7 @@ static void row_reads_as_each_cell(void **state)
     memset(regs, 0x5a, sizeof regs);
     memset(want, 0x5a, sizeof want);
     uint32_t stops = 0, expected_stops = 0;
-    for (uint32_t k = 0; (k = conv_row(slots, k, N, fields, regs, false)) < N; k++) {
+    for (uint32_t k = 0; (k = conv_row(slots, k, N, fields, regs, 0)) < N; k++) {
         sla_value v;
         assert_false(conv_plain(&f[k], cells[k], strlen(cells[k]), &v, false));
         char err[200];
@@ -1292,7 +1292,7 @@ static void row_reads_as_each_cell(void **state)
     conv_plan plan;
     conv_plan_init(&plan, slots, N);
     assert_true(plan.whole);
-    assert_false(conv_plan_row(&plan, fields, regs, false));
+    assert_false(conv_plan_row(&plan, fields, regs, 0));
     conv_plan_free(&plan);
     conv_slot fast[N];
     uint32_t nfast = 0;
@@ -1304,7 +1304,7 @@ static void row_reads_as_each_cell(void **state)
     assert_true(nfast >= 8);
     conv_plan_init(&plan, fast, nfast);
     memset(regs, 0x5a, sizeof regs);
-    assert_true(conv_plan_row(&plan, fields, regs, false));
+    assert_true(conv_plan_row(&plan, fields, regs, 0));
     for (uint32_t k = 0; k < nfast; k++) {
         uint32_t r = fast[k].reg;
         assert_true(regs[r].i == want[r].i && regs[r].len == want[r].len &&
@@ -1322,10 +1322,70 @@ static void row_reads_as_each_cell(void **state)
     conv_plan_free(&plan);
 }
 
+/* With CONV_PADDED an int cell is read a word at a time, the bytes after
+ * it in that word whatever they are: every cell reads exactly as without
+ * (and as conv_cell reads it), for every length up to the word's and
+ * past it, signs, leading zeros, and a byte that is not a digit at each
+ * place. The cells sit at the end of a buffer, the pad after them filled
+ * with digits and with other bytes in turn. */
+static void ints_read_a_word_at_a_time(void **state)
+{
+    (void)state;
+    char cells[400][24];
+    int n = 0;
+    const char *digits = "9081726354091827";
+    for (int len = 1; len <= 12; len++) {
+        snprintf(cells[n++], sizeof cells[0], "%.*s", len, digits);
+        snprintf(cells[n++], sizeof cells[0], "-%.*s", len, digits);
+        snprintf(cells[n++], sizeof cells[0], "%0*d", len, 7);   /* leading zeros */
+        for (int at = 0; at < len; at++) {
+            static const char odd[] = {'a', ' ', '/', ':', '+', '.', '\x80', '\0'};
+            snprintf(cells[n], sizeof cells[0], "%.*s", len, digits);
+            cells[n][at] = odd[(len + at) % (int)sizeof odd];
+            n++;
+        }
+    }
+    snprintf(cells[n++], sizeof cells[0], "99999999");
+    snprintf(cells[n++], sizeof cells[0], "00000000");
+    snprintf(cells[n++], sizeof cells[0], "9223372036854775807");
+    snprintf(cells[n++], sizeof cells[0], "-");
+    assert_true(n <= 400);
+    conv_field f = field(VT_INT, true);
+    conv_slot slot = conv_slot_for(&f, 0, 0);
+    for (int i = 0; i < n; i++) {
+        size_t len = strlen(cells[i]);
+        if (len == 0)
+            continue;   /* a NUL placed first: the empty cell is not the case here */
+        for (int pad = 0; pad < 3; pad++) {
+            char mem[64];
+            memset(mem, pad == 0 ? '5' : pad == 1 ? ',' : '\xff', sizeof mem);
+            memcpy(mem, cells[i], len);
+            csv_field cell = {.p = mem, .len = (uint32_t)len};
+            sla_value plain, padded;
+            memset(&plain, 0x5a, sizeof plain);
+            memset(&padded, 0x5a, sizeof padded);
+            uint32_t took_plain = conv_row(&slot, 0, 1, &cell, &plain, 0);
+            uint32_t took_padded = conv_row(&slot, 0, 1, &cell, &padded, CONV_PADDED);
+            if (took_plain != took_padded)
+                fail_msg("`%s`: taken %u without the pad, %u with", cells[i], took_plain,
+                         took_padded);
+            if (took_plain == 1 && (plain.i != padded.i || plain.null != padded.null))
+                fail_msg("`%s`: %lld without the pad, %lld with", cells[i], (long long)plain.i,
+                         (long long)padded.i);
+            sla_value whole;
+            char err[200];
+            bool read = conv_cell(&f, mem, len, &whole, err, sizeof err) == NULL;
+            if (took_padded == 1 && !(read && whole.i == padded.i))
+                fail_msg("`%s`: the fast path and conv_cell differ", cells[i]);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(row_reads_as_each_cell),
+        cmocka_unit_test(ints_read_a_word_at_a_time),
         cmocka_unit_test(empty_and_missing_cells),
         cmocka_unit_test(int_cells),
         cmocka_unit_test(number_cells),

@@ -1511,7 +1511,7 @@ static void ascii_windows(void **state)
     csv_reader *r = csv_open_mem("a,b\n1,2\n", 8, "t.csv");
     assert_int_equal(csv_next(r, &rec), CSV_OK);
     assert_true(csv_ascii(r));
-    csv_reset_mem(r, "a,b\n1,\xC3\xA9\n", 10, 1);
+    csv_reset_mem(r, "a,b\n1,\xC3\xA9\n", 10, 1, false);
     assert_int_equal(csv_next(r, &rec), CSV_OK);
     assert_false(csv_ascii(r));
     csv_close(r);
@@ -1830,7 +1830,7 @@ static void cut_pieces_read_as_the_whole(void **state)
                     avail += 1 + rng_below(&g, 4);
                 if (avail >= len)
                     at = len;               /* the input ends: the last piece */
-                csv_reset_mem(piece, rest, at, line);
+                csv_reset_mem(piece, rest, at, line, false);
                 blank = false;
                 st = read_piece(piece, &got, &blank);
                 if (at < len) {
