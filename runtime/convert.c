@@ -857,8 +857,20 @@ static inline bool fast_cell(const conv_slot *sl, unsigned kind, const char *cel
         v = (fixed ? v - off : tz_local_to_utc(f->zone, v)) * US_PER_SEC;
         break;
     case K_BOOL: {
-        /* "true" or "false": their first four bytes as a word */
+        /* "true" or "false": their first four bytes as a word. With the
+         * pad, the five bytes are read whatever the length, and which of
+         * the two it is takes no branch (exports have both about as
+         * often, in no order). */
         uint32_t w;
+        if (known & CONV_PADDED) {
+            memcpy(&w, cell, 4);
+            unsigned t = (len == 4) & (w == bool_word("true"));
+            unsigned fa = (len == 5) & (w == bool_word("fals")) & (cell[4] == 'e');
+            if (__builtin_expect(t + fa == 0, 0))
+                return false;
+            v = t;
+            break;
+        }
         if (len != 4 && len != 5)
             return false;
         memcpy(&w, cell, 4);

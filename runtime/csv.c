@@ -324,16 +324,25 @@ static inline uint64_t stops_of(const unsigned char *b)
 #endif
 }
 
-/* The stop bytes among the 64 at b, or fewer where the window ends. */
-static inline uint64_t block_stops(const unsigned char *b, const unsigned char *end)
+/* stops_of for the fewer than 64 bytes from b to end, the rest read as
+ * bytes that are not stops. Out of line: it is rare, and its copy would
+ * give every caller a stack frame. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static uint64_t tail_stops(const unsigned char *b, const unsigned char *end)
 {
-    if (end - b >= 64)
-        return stops_of(b);
     unsigned char tail[64];
     size_t n = (size_t)(end - b);
     memcpy(tail, b, n);
     memset(tail + n, 'x', 64 - n);
     return stops_of(tail);
+}
+
+/* The stop bytes among the 64 at b, or fewer where the window ends. */
+static inline uint64_t block_stops(const unsigned char *b, const unsigned char *end)
+{
+    return end - b >= 64 ? stops_of(b) : tail_stops(b, end);
 }
 
 #if CSV_AVX2
@@ -384,7 +393,7 @@ __attribute__((target("avx2"))) static stop_walk next_block_avx2(stop_walk w,
             return w;
         }
         w.blk += 64;
-        w.m = end - w.blk >= 64 ? stops_of_avx2(w.blk) : block_stops(w.blk, end);
+        w.m = end - w.blk >= 64 ? stops_of_avx2(w.blk) : tail_stops(w.blk, end);
     } while (w.m == 0);
     return w;
 }

@@ -1322,13 +1322,14 @@ static void row_reads_as_each_cell(void **state)
     conv_plan_free(&plan);
 }
 
-/* With CONV_PADDED an int cell is read a word at a time, the bytes after
- * it in that word whatever they are: every cell reads exactly as without
- * (and as conv_cell reads it), for every length up to the word's and
- * past it, signs, leading zeros, and a byte that is not a digit at each
- * place. The cells sit at the end of a buffer, the pad after them filled
- * with digits and with other bytes in turn. */
-static void ints_read_a_word_at_a_time(void **state)
+/* With CONV_PADDED an int or bool cell is read a word at a time, the
+ * bytes after it in that word whatever they are: every cell reads
+ * exactly as without (and as conv_cell reads it): ints of every length
+ * up to the word's and past it, signs, leading zeros, and a byte that is
+ * not a digit at each place; bools and words that are almost them. The
+ * cells sit at the start of a buffer, the bytes after them digits, commas,
+ * bytes above 0x7F and the last letter of "false" in turn. */
+static void cells_read_a_word_at_a_time(void **state)
 {
     (void)state;
     char cells[400][24];
@@ -1349,16 +1350,23 @@ static void ints_read_a_word_at_a_time(void **state)
     snprintf(cells[n++], sizeof cells[0], "00000000");
     snprintf(cells[n++], sizeof cells[0], "9223372036854775807");
     snprintf(cells[n++], sizeof cells[0], "-");
+    int nints = n;
+    static const char *const bools[] = {
+        "true", "false", "True", "FALSE", "tru", "fals", "falsy", "truee", "t", "f", "1", "0",
+        "yes", "no", "falsee", "xrue", "fblse",
+    };
+    for (size_t k = 0; k < sizeof bools / sizeof *bools; k++)
+        snprintf(cells[n++], sizeof cells[0], "%s", bools[k]);
     assert_true(n <= 400);
-    conv_field f = field(VT_INT, true);
-    conv_slot slot = conv_slot_for(&f, 0, 0);
     for (int i = 0; i < n; i++) {
+        conv_field f = field(i < nints ? VT_INT : VT_BOOL, true);
+        conv_slot slot = conv_slot_for(&f, 0, 0);
         size_t len = strlen(cells[i]);
         if (len == 0)
             continue;   /* a NUL placed first: the empty cell is not the case here */
-        for (int pad = 0; pad < 3; pad++) {
+        for (int pad = 0; pad < 4; pad++) {
             char mem[64];
-            memset(mem, pad == 0 ? '5' : pad == 1 ? ',' : '\xff', sizeof mem);
+            memset(mem, "5,\xff" "e"[pad], sizeof mem);
             memcpy(mem, cells[i], len);
             csv_field cell = {.p = mem, .len = (uint32_t)len};
             sla_value plain, padded;
@@ -1385,7 +1393,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(row_reads_as_each_cell),
-        cmocka_unit_test(ints_read_a_word_at_a_time),
+        cmocka_unit_test(cells_read_a_word_at_a_time),
         cmocka_unit_test(empty_and_missing_cells),
         cmocka_unit_test(int_cells),
         cmocka_unit_test(number_cells),
