@@ -816,35 +816,44 @@ void csv_cutter_free(csv_cutter *c)
 static size_t cut_back(const csv_cutter *c, const unsigned char *s, size_t len, size_t want,
                        size_t nturns);
 
+/* The first pass of csv_cut, where it is: in quotes or not, the turns
+ * so far, and where the next quote that counts can be (after a "" pair
+ * or the end, further than the next byte). */
+typedef struct turn_walk {
+    bool in;
+    size_t nturns, next;
+} turn_walk;
+
+/* The first pass at the quote s[at] (at >= t->next). */
+static void turn_at(csv_cutter *c, turn_walk *t, const unsigned char *s, size_t len, size_t at)
+{
+    t->next = at + 1;
+    if (t->in) {
+        if (at + 1 == len)
+            return;                 /* a close or the first of "": what follows decides */
+        if (s[at + 1] == '"') {
+            t->next = at + 2;
+            return;
+        }
+    } else if (at > 0 && s[at - 1] != ',' && s[at - 1] != '\n' && s[at - 1] != '\r') {
+        return;                     /* a stray quote */
+    }
+    t->in = !t->in;
+    if (t->nturns == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 256;
+        c->turns = xrealloc(c->turns, c->cap * sizeof *c->turns);
+    }
+    c->turns[t->nturns++] = at;
+}
+
 size_t csv_cut(csv_cutter *c, const char *data, size_t len, size_t want)
 {
     const unsigned char *s = (const unsigned char *)data;
-    size_t nturns = 0;
-    bool in = false;
-    for (size_t at = 0; at < len;) {
-        const unsigned char *q = memchr(s + at, '"', len - at);
-        if (!q)
-            break;
-        at = (size_t)(q - s);
-        if (in) {
-            if (at + 1 == len)
-                break;              /* a close or the first of "": what follows decides */
-            if (s[at + 1] == '"') {
-                at += 2;
-                continue;
-            }
-        } else if (at > 0 && s[at - 1] != ',' && s[at - 1] != '\n' && s[at - 1] != '\r') {
-            at++;                   /* a stray quote */
-            continue;
-        }
-        in = !in;
-        if (nturns == c->cap) {
-            c->cap = c->cap ? c->cap * 2 : 256;
-            c->turns = xrealloc(c->turns, c->cap * sizeof *c->turns);
-        }
-        c->turns[nturns++] = at++;
-    }
-    return cut_back(c, s, len, want, nturns);
+    turn_walk t = {false, 0, 0};
+    const unsigned char *q;
+    while (t.next < len && (q = memchr(s + t.next, '"', len - t.next)) != NULL)
+        turn_at(c, &t, s, len, (size_t)(q - s));
+    return cut_back(c, s, len, want, t.nturns);
 }
 
 static size_t cut_back(const csv_cutter *c, const unsigned char *s, size_t len, size_t want,
@@ -907,67 +916,80 @@ int64_t csv_lines(const char *data, size_t len)
 }
 
 /* Of data[0..len): its LFs (its lines when it has no CR), whether it has
- * a quote or a CR, and whether it is all ASCII. With AVX2 in one pass, 32
- * bytes at a time, counting LFs in byte counters that are summed before
- * they can overflow. */
+ * a CR, and whether it is all ASCII; with AVX2 in one pass, 32 bytes at a
+ * time, counting LFs in byte counters that are summed before they can
+ * overflow, and taking the first pass of csv_cut (turn_at) at each quote
+ * on the way, into t. Without AVX2 (quotes_done false) csv_cut makes
+ * that pass itself if there is a quote. */
 typedef struct lf_scan {
     int64_t lfs;
     bool quote, cr, ascii;
+    bool quotes_done;            /* t holds csv_cut's first pass */
 } lf_scan;
 
 #if CSV_AVX2
-__attribute__((target("avx2"))) static lf_scan scan_lfs_avx2(const unsigned char *s, size_t len)
+__attribute__((target("avx2"))) static lf_scan scan_lfs_avx2(csv_cutter *c, turn_walk *t,
+                                                             const unsigned char *s, size_t len)
 {
     const __m256i vlf = _mm256_set1_epi8('\n'), vq = _mm256_set1_epi8('"'),
                   vcr = _mm256_set1_epi8('\r'), zero = _mm256_setzero_si256();
-    lf_scan sc = {0, false, false, true};
-    __m256i quotes = zero, crs = zero, bytes = zero;
+    lf_scan sc = {0, false, false, true, true};
+    __m256i crs = zero, bytes = zero;
     size_t i = 0;
     while (i + 32 <= len) {
         __m256i acc = zero;
         for (int k = 0; k < 255 && i + 32 <= len; k++, i += 32) {
             __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
             acc = _mm256_sub_epi8(acc, _mm256_cmpeq_epi8(x, vlf));
-            quotes = _mm256_or_si256(quotes, _mm256_cmpeq_epi8(x, vq));
             crs = _mm256_or_si256(crs, _mm256_cmpeq_epi8(x, vcr));
             bytes = _mm256_or_si256(bytes, x);
+            uint32_t q = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, vq));
+            for (; q; q &= q - 1) {
+                size_t at = i + (unsigned)__builtin_ctz(q);
+                if (at >= t->next)
+                    turn_at(c, t, s, len, at);
+            }
         }
         __m256i sum = _mm256_sad_epu8(acc, zero);
         sc.lfs += _mm256_extract_epi64(sum, 0) + _mm256_extract_epi64(sum, 1) +
                   _mm256_extract_epi64(sum, 2) + _mm256_extract_epi64(sum, 3);
     }
-    sc.quote = _mm256_movemask_epi8(quotes) != 0;
     sc.cr = _mm256_movemask_epi8(crs) != 0;
     sc.ascii = _mm256_movemask_epi8(bytes) == 0;
     for (; i < len; i++) {
         sc.lfs += s[i] == '\n';
-        sc.quote |= s[i] == '"';
         sc.cr |= s[i] == '\r';
         sc.ascii &= s[i] < 0x80;
+        if (s[i] == '"' && i >= t->next)
+            turn_at(c, t, s, len, i);
     }
     return sc;
 }
 #endif
 
-static lf_scan scan_lfs(const unsigned char *s, size_t len)
+static lf_scan scan_lfs(csv_cutter *c, turn_walk *t, const unsigned char *s, size_t len)
 {
 #if CSV_AVX2
     if (use_avx2())
-        return scan_lfs_avx2(s, len);
+        return scan_lfs_avx2(c, t, s, len);
 #endif
     /* lfs is only looked at when there is no CR, and then it is the lines */
+    (void)c, (void)t;
     return (lf_scan){csv_lines((const char *)s, len), memchr(s, '"', len) != NULL,
-                     memchr(s, '\r', len) != NULL, all_ascii(s, len)};
+                     memchr(s, '\r', len) != NULL, all_ascii(s, len), false};
 }
 
 size_t csv_cut_lines(csv_cutter *c, const char *data, size_t len, size_t want, int64_t *lines,
                      bool *ascii)
 {
     const unsigned char *s = (const unsigned char *)data;
-    lf_scan sc = scan_lfs(s, len);
+    turn_walk t = {false, 0, 0};
+    lf_scan sc = scan_lfs(c, &t, s, len);
     *ascii = sc.ascii;
     /* no quote: no turns for csv_cut to find */
-    size_t cut = sc.quote ? csv_cut(c, data, len, want) : cut_back(c, s, len, want, 0);
+    size_t cut = sc.quotes_done ? cut_back(c, s, len, want, t.nturns)
+                 : sc.quote     ? csv_cut(c, data, len, want)
+                                : cut_back(c, s, len, want, 0);
     if (sc.cr) {
         *lines = csv_lines(data, cut);
         return cut;

@@ -126,9 +126,10 @@ void csv_cutter_free(csv_cutter *c);
 int64_t csv_lines(const char *data, size_t len);
 
 /* csv_cut, and csv_lines of the part before the cut in *lines: one pass
- * over the bytes counts their LFs and looks for quotes and CRs; without
- * CRs (most exports) that count is the lines', without quotes the cut
- * needs no other pass. *ascii: no byte of data[0..len) is above 0x7F. */
+ * over the bytes counts their LFs, looks for CRs and, with AVX2, finds
+ * where quoted fields start and end (csv_cut's first pass); without CRs
+ * (most exports) that count is the lines'. *ascii: no byte of
+ * data[0..len) is above 0x7F. */
 size_t csv_cut_lines(csv_cutter *c, const char *data, size_t len, size_t want, int64_t *lines,
                      bool *ascii);
 

@@ -739,9 +739,9 @@ static void lane_free(lane *l)
  * its bytes that sees exactly the records, bad rows and line numbers the
  * one reader of a sequential run would; the main thread writes the
  * chunks' rows, rejects and first error in input order. Its own share is
- * a read and a pass over each chunk (and a memchr per quote in a chunk
- * with quotes). Output goes through the
- * run's files with the flushes a sequential run would make (the
+ * a read and a pass over each chunk (without AVX2, and a memchr per
+ * quote in a chunk with quotes). Output goes through the run's files
+ * with the flushes a sequential run would make (the
  * sequential byte counts), so even a failed run leaves the same bytes on
  * a pipe. A run holds at most 2 x threads + 2 chunks, smaller when there
  * are many (CHUNKS_BUDGET in all): memory does not grow with the input.
