@@ -114,6 +114,8 @@ test-run: $(PROGS) $(TESTS)
 	for t in $(TESTS); do \
 	    echo "== $$t"; $$t || status=1; \
 	done; \
+	echo "== $(BUILD)/tests/test_csv, the reader with AVX2 but not AVX-512"; \
+	SLA_CSV_NO_AVX512=1 $(BUILD)/tests/test_csv || status=1; \
 	echo "== $(BUILD)/tests/test_csv, the reader without AVX2"; \
 	SLA_CSV_NO_AVX2=1 $(BUILD)/tests/test_csv || status=1; \
 	echo "== golden tests ($(BUILD))"; \

@@ -77,15 +77,25 @@ static const char MSG_TOO_LARGE[] = "a record larger than 64 MiB (is a quote lef
 _Static_assert(CSV_MAX_FIELDS == 4096, "MSG_TOO_MANY names the limit");
 _Static_assert(CSV_MAX_RECORD == 64 << 20, "MSG_TOO_LARGE names the limit");
 
-/* Walks the stop bytes of a window in order, a 64-byte block at a time.
- * Two words, passed and returned by value, so that the walk stays in
- * registers through the parser (a pointer to it would keep it in memory). */
+/* Walks the stop bytes of a window in order. A batch of up to
+ * BATCH_BYTES of the window at a time is made into the offsets of its
+ * stop bytes (idx, from base), which the parser takes one after another;
+ * the walk is copied into locals by the loops that use it, so that it
+ * stays in registers. */
+enum { BATCH_BYTES = 4096, IDX_SLACK = 64 };
+_Static_assert(BATCH_BYTES % 64 == 0 && BATCH_BYTES <= 65536, "offsets are 16 bits, blocks 64 bytes");
+
 typedef struct stop_walk {
-    const unsigned char *blk;   /* the current block */
-    uint64_t m;                 /* its stop bytes not yet handed out */
+    const unsigned char *base;  /* the batch's first byte */
+    const uint16_t *at, *last;  /* its stops not yet handed out: base + *at, ... */
+    const unsigned char *next;  /* where the next batch starts */
 } stop_walk;
 
-typedef stop_walk (*block_fn)(stop_walk, const unsigned char *);
+/* Makes the walk the next batch of the window that has stops, from
+ * w->next to at most end, with its offsets in idx; false if there is
+ * none before end. One of three, chosen when the reader is made: see
+ * batch_fn_here. */
+typedef bool (*batch_fn)(uint16_t *idx, stop_walk *w, const unsigned char *end);
 
 struct csv_reader {
     const unsigned char *data;  /* the window; data[pos..len) is unread */
@@ -100,9 +110,10 @@ struct csv_reader {
     size_t cap;
     uint64_t base;              /* input offset of data[0] */
     int64_t line;               /* physical line of data[pos] */
-    const unsigned char *walk_blk;  /* the block the last record ended in, or NULL */
-    uint64_t walk_m;            /* its stop bytes not yet handed out */
-    block_fn next_block;        /* next_block, or a faster one of the same */
+    stop_walk walk;             /* where the last record ended, */
+    bool walk_ok;               /* if it is still the window's */
+    uint16_t *idx;              /* the walk's offsets: BATCH_BYTES + IDX_SLACK */
+    batch_fn next_batch;        /* next_batch, or a faster one of the same */
 
     csv_field *fields;          /* fcap entries */
     int *esc;                   /* indexes of fields with "" escapes, fcap entries */
@@ -118,7 +129,7 @@ struct csv_reader {
 
 typedef enum { PARSE_OK, PARSE_MORE, PARSE_BAD, PARSE_FATAL } parse_result;
 
-static block_fn block_fn_here(void);
+static batch_fn batch_fn_here(void);
 
 /* No byte of s[0..n) is above 0x7F: the bytes or'ed together, 64 at a
  * time. */
@@ -146,7 +157,8 @@ static csv_reader *reader_new(const char *name)
     csv_reader *r = xcalloc(1, sizeof *r);
     r->fd = -1;
     r->line = 1;
-    r->next_block = block_fn_here();
+    r->next_batch = batch_fn_here();
+    r->idx = xmalloc((BATCH_BYTES + IDX_SLACK) * sizeof *r->idx);
     r->name = xstrdup(name ? name : "input");
     r->fcap = FIELDS_FIRST;
     r->fields = xmalloc((size_t)r->fcap * sizeof *r->fields);
@@ -183,6 +195,7 @@ void csv_close(csv_reader *r)
     free(r->fields);
     free(r->esc);
     free(r->scratch);
+    free(r->idx);
     free(r->name);
     free(r);
 }
@@ -257,7 +270,7 @@ static csv_status refill(csv_reader *r)
     }
     r->data = r->buf;
     r->len = keep;
-    r->walk_blk = NULL;
+    r->walk_ok = false;
     while (r->len < r->cap) {
         ssize_t got = read(r->fd, r->buf + r->len, r->cap - r->len);
         if (got < 0) {
@@ -339,11 +352,6 @@ static uint64_t tail_stops(const unsigned char *b, const unsigned char *end)
     return stops_of(tail);
 }
 
-/* The stop bytes among the 64 at b, or fewer where the window ends. */
-static inline uint64_t block_stops(const unsigned char *b, const unsigned char *end)
-{
-    return end - b >= 64 ? stops_of(b) : tail_stops(b, end);
-}
 
 #if CSV_AVX2
 /* stops_of with AVX2, for processors that have it (csv_open_* looks):
@@ -367,35 +375,105 @@ __attribute__((target("avx2"))) static inline uint64_t stops_of_avx2(const unsig
 #endif
 
 
-/* The walk moved to the next block with a stop byte; m is 0 at the end
- * of the window (and the walk where it was). One of these two, chosen
- * when the reader is made: see block_fn_here. */
-static stop_walk next_block(stop_walk w, const unsigned char *end)
+/* The offsets of the stops of mask m, a block at off, written at o;
+ * returns the end of those written. The first 16 are written whatever
+ * their number (past the last, garbage that the next block overwrites;
+ * idx has IDX_SLACK for the last), the rest, if any, by a loop: a block
+ * of an export has fewer, and then no branch depends on how many (a
+ * loop over them would mispredict its exit about once a block). With
+ * BMI, each is three instructions. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline uint16_t *put_stops(uint16_t *o, size_t off, uint64_t m)
 {
-    do {
-        if (end - w.blk <= 64) {
-            w.m = 0;
-            return w;
-        }
-        w.blk += 64;
-        w.m = block_stops(w.blk, end);
-    } while (w.m == 0);
-    return w;
+    uint16_t *end = o + __builtin_popcountll(m);
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 16
+#endif
+    for (int k = 0; k < 16; k++, m &= m - 1)
+        o[k] = (uint16_t)(off + (unsigned)__builtin_ctzll(m | (uint64_t)1 << 63));
+    for (o += 16; m; m &= m - 1)
+        *o++ = (uint16_t)(off + (unsigned)__builtin_ctzll(m));
+    return end;
+}
+
+typedef uint64_t (*stops_fn)(const unsigned char *);
+
+/* next_batch with stops, stops_of or a faster one of the same. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline bool batch_with(stops_fn stops, uint16_t *idx, stop_walk *w,
+                              const unsigned char *end)
+{
+    while (w->next < end) {
+        const unsigned char *b = w->next;
+        size_t n = (size_t)(end - b) < BATCH_BYTES ? (size_t)(end - b) : BATCH_BYTES;
+        uint16_t *o = idx;
+        size_t off = 0;
+        for (; off + 64 <= n; off += 64)
+            o = put_stops(o, off, stops(b + off));
+        if (off < n)
+            o = put_stops(o, off, tail_stops(b + off, b + n));
+        *w = (stop_walk){b, idx, o, b + n};
+        if (o > idx)
+            return true;
+    }
+    return false;
+}
+
+static bool next_batch(uint16_t *idx, stop_walk *w, const unsigned char *end)
+{
+    return batch_with(stops_of, idx, w, end);
 }
 
 #if CSV_AVX2
-__attribute__((target("avx2"))) static stop_walk next_block_avx2(stop_walk w,
-                                                                 const unsigned char *end)
+__attribute__((target("avx2,bmi,popcnt"))) static bool next_batch_avx2(uint16_t *idx, stop_walk *w,
+                                                                       const unsigned char *end)
 {
-    do {
-        if (end - w.blk <= 64) {
-            w.m = 0;
-            return w;
+    return batch_with(stops_of_avx2, idx, w, end);
+}
+
+/* next_batch with AVX-512 (VBMI2): a block's stops found as with AVX2,
+ * 64 bytes at once, and its offsets written with two compresses of 32
+ * 16-bit offsets each, whatever their number: no branch on how many
+ * stops a block has (a loop over them mispredicts its exit about once a
+ * block). A block at the end of the window is loaded masked, its bytes
+ * after the end zero, and its stops there dropped. Each store writes 32
+ * offsets, the ones after the block's stops garbage the next overwrites
+ * (idx has IDX_SLACK for the last). */
+__attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt"))) static bool
+next_batch_avx512(uint16_t *idx, stop_walk *w, const unsigned char *end)
+{
+    const __m512i table = _mm512_broadcast_i32x4(_mm_setr_epi8(
+        0x00, 0x00, 0x22, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0a, 0x00, 0x2c, 0x0d, 0x00, 0x00));
+    const __m512i low = _mm512_set1_epi8(0x0f);
+    const __m512i first = _mm512_set_epi16(31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17,
+                                           16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+    const __m512i second = _mm512_add_epi16(first, _mm512_set1_epi16(32));
+    while (w->next < end) {
+        const unsigned char *b = w->next;
+        size_t n = (size_t)(end - b) < BATCH_BYTES ? (size_t)(end - b) : BATCH_BYTES;
+        uint16_t *o = idx;
+        for (size_t off = 0; off < n; off += 64) {
+            __mmask64 in = n - off >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << (n - off)) - 1;
+            __m512i x = _mm512_maskz_loadu_epi8(in, b + off);
+            __mmask64 m = _mm512_mask_cmpeq_epi8_mask(
+                in, x, _mm512_shuffle_epi8(table, _mm512_and_si512(x, low)));
+            __m512i at = _mm512_set1_epi16((short)off);
+            _mm512_storeu_si512(o, _mm512_maskz_compress_epi16((__mmask32)m,
+                                                               _mm512_add_epi16(first, at)));
+            o += __builtin_popcount((uint32_t)m);
+            _mm512_storeu_si512(o, _mm512_maskz_compress_epi16((__mmask32)(m >> 32),
+                                                               _mm512_add_epi16(second, at)));
+            o += __builtin_popcount((uint32_t)(m >> 32));
         }
-        w.blk += 64;
-        w.m = end - w.blk >= 64 ? stops_of_avx2(w.blk) : tail_stops(w.blk, end);
-    } while (w.m == 0);
-    return w;
+        *w = (stop_walk){b, idx, o, b + n};
+        if (o > idx)
+            return true;
+    }
+    return false;
 }
 #endif
 
@@ -410,58 +488,93 @@ static bool use_avx2(void)
 #endif
 }
 
-static block_fn block_fn_here(void)
+/* And the AVX-512 one: SLA_CSV_NO_AVX512 leaves it for AVX2 (to test that). */
+static bool use_avx512(void)
 {
 #if CSV_AVX2
-    if (use_avx2())
-        return next_block_avx2;
+    return use_avx2() && __builtin_cpu_supports("avx512f") &&
+           __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi2") &&
+           !getenv("SLA_CSV_NO_AVX512");
+#else
+    return false;
 #endif
-    return next_block;
+}
+
+static batch_fn batch_fn_here(void)
+{
+#if CSV_AVX2
+    if (use_avx512())
+        return next_batch_avx512;
+    if (use_avx2() && __builtin_cpu_supports("bmi"))
+        return next_batch_avx2;
+#endif
+    return next_batch;
 }
 
 /* The next stop byte, or end when there is none. Inlined into the parser. */
 #if defined(__GNUC__)
 __attribute__((always_inline))
 #endif
-static inline const unsigned char *next_stop(stop_walk *w, const unsigned char *end,
-                                             block_fn nb)
+static inline const unsigned char *next_stop(stop_walk *w, uint16_t *idx,
+                                             const unsigned char *end, batch_fn nb)
 {
-    if (w->m == 0) {
-        *w = nb(*w, end);
-        if (w->m == 0)
-            return end;
-    }
-    const unsigned char *s = w->blk + __builtin_ctzll(w->m);
-    w->m &= w->m - 1;
-    return s;
+    if (w->at == w->last && !nb(idx, w, end))
+        return end;
+    return w->base + *w->at++;
+}
+
+/* Field [p, s) of a record: not quoted. Its length and quoted (false)
+ * as one word: the store after the pointer's. */
+static inline void put_plain(csv_field *fp, const unsigned char *p, const unsigned char *s)
+{
+    fp->p = (const char *)p;
+    fp->len = (uint32_t)(s - p);
+    fp->quoted = false;
 }
 
 /* Fields that end at a comma without a quote, from p, the first ending
  * at s (a comma): most fields, taken here in a few instructions each, by
- * a loop of its own so that its state stays in registers. Returns the
- * first stop that is not such a comma (the walk has handed it out), with
- * p where its field starts and *n fields in f, at most lim. A field
- * ending at a comma has no quote: at its start one would be the stop. */
+ * a loop of its own so that its state stays in registers, and with one
+ * bound for both its limits (the batch's stops and the room for fields).
+ * Returns the first stop that is not such a comma (the walk has handed
+ * it out), with p where its field starts and *n fields in f, at most
+ * lim. A field ending at a comma has no quote: at its start one would be
+ * the stop. */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
-static const unsigned char *plain_fields(stop_walk *walk, const unsigned char *end,
-                                         block_fn nb, const unsigned char *s,
-                                         const unsigned char **pp, csv_field *f, int *n,
-                                         int lim)
+static const unsigned char *plain_fields(stop_walk *walk, uint16_t *idx,
+                                         const unsigned char *end, batch_fn nb,
+                                         const unsigned char *s, const unsigned char **pp,
+                                         csv_field *f, int *n, int lim)
 {
-    stop_walk w = *walk;
+    /* The walk in locals, a word at a time (a copy of the struct as a
+     * whole would read it back wider than the caller just wrote it). */
+    const unsigned char *base = walk->base;
+    const uint16_t *at = walk->at, *last = walk->last;
     const unsigned char *p = *pp;
-    csv_field *fp = f + *n, *flim = f + lim;
-    do {
-        fp->p = (const char *)p;
-        fp->len = (uint32_t)(s - p);
-        fp->quoted = false;
-        fp++;
+    csv_field *fp = f + *n, *const flim = f + lim;
+    for (;;) {
+        put_plain(fp++, p, s);           /* s: a comma, handed out; fp < flim */
         p = s + 1;
-        s = next_stop(&w, end, nb);
-    } while (s < end && *s == ',' && fp < flim);
-    *walk = w;
+        size_t room = (size_t)(flim - fp), left = (size_t)(last - at);
+        const uint16_t *bound = at + (left < room ? left : room);
+        while (at < bound) {
+            s = base + *at++;
+            if (*s != ',')
+                goto out;
+            put_plain(fp++, p, s);
+            p = s + 1;
+        }
+        /* the batch's end, or no room */
+        walk->at = at;
+        s = next_stop(walk, idx, end, nb);
+        base = walk->base, at = walk->at, last = walk->last;
+        if (s == end || *s != ',' || fp == flim)
+            break;
+    }
+out:
+    walk->at = at;
     *pp = p;
     *n = (int)(fp - f);
     return s;
@@ -538,14 +651,18 @@ static parse_result parse_record(csv_reader *r, csv_record *out)
     const unsigned char *const start = r->data + r->pos;
     const unsigned char *const end = r->data + r->len;
     const bool eof = r->eof;
-    const block_fn nb = r->next_block;
-    /* The block where the last record ended usually holds this one's
-     * start: its stops before start are dropped, not found again. */
-    stop_walk walk;
-    if (r->walk_blk && start >= r->walk_blk && start - r->walk_blk < 64)
-        walk = (stop_walk){ r->walk_blk, r->walk_m & (~(uint64_t)0 << (start - r->walk_blk)) };
-    else
-        walk = (stop_walk){ start, block_stops(start, end) };
+    const batch_fn nb = r->next_batch;
+    uint16_t *const idx = r->idx;
+    /* The walk where the last record ended usually goes on at this one's
+     * start (after a CRLF, its LF is still to be dropped). */
+    stop_walk walk = {start, idx, idx, start};
+    if (r->walk_ok && start >= r->walk.base) {
+        walk = r->walk;
+        while (walk.at < walk.last && walk.base + *walk.at < start)
+            walk.at++;
+        if (walk.next < start)
+            walk.next = start;
+    }
     const unsigned char *p = start;     /* where the current field starts */
     const unsigned char *s;             /* the stop byte in hand */
     const unsigned char *rec_end;       /* the end of the record's bytes */
@@ -556,17 +673,17 @@ static parse_result parse_record(csv_reader *r, csv_record *out)
     const char *err = NULL;
     int64_t err_line = 0;
 
-    s = next_stop(&walk, end, nb);
+    s = next_stop(&walk, idx, end, nb);
     for (;;) {
         /* A field starts at p; s is the first stop at or after p, and the
          * walk has handed out every stop up to s. */
         if (s < end && *s == ',' && n < lim)
-            s = plain_fields(&walk, end, nb, s, &p, f, &n, lim);
+            s = plain_fields(&walk, idx, end, nb, s, &p, f, &n, lim);
         if (s == p && s < end && *s == '"') {
             int64_t open_line = line;
             bool escaped = false;
             for (;;) {
-                s = next_stop(&walk, end, nb);
+                s = next_stop(&walk, idx, end, nb);
                 if (s == end) {
                     if (!eof)
                         return PARSE_MORE;
@@ -586,14 +703,14 @@ static parse_result parse_record(csv_reader *r, csv_record *out)
                     if (s[1] != '"')
                         break;
                     escaped = true;
-                    next_stop(&walk, end, nb);           /* the second quote of the pair */
+                    next_stop(&walk, idx, end, nb);           /* the second quote of the pair */
                 } else if (*s == '\n') {
                     line++;
                 } else if (*s == '\r') {
                     /* At the end of the window the quote is still open:
                      * more input or the end of it decides. */
                     if (s + 1 < end && s[1] == '\n')
-                        next_stop(&walk, end, nb);       /* CRLF is one line end */
+                        next_stop(&walk, idx, end, nb);       /* CRLF is one line end */
                     line++;
                 } else if (*s == '\0') {
                     SET_ERROR(MSG_NUL);
@@ -609,19 +726,19 @@ static parse_result parse_record(csv_reader *r, csv_record *out)
                 goto record_done;
             }
             if (*s == ',') {
-                next_stop(&walk, end, nb);
+                next_stop(&walk, idx, end, nb);
                 p = s + 1;
-                s = next_stop(&walk, end, nb);
+                s = next_stop(&walk, idx, end, nb);
                 continue;
             }
             if (*s == '\n' || *s == '\r') {
-                next_stop(&walk, end, nb);
+                next_stop(&walk, idx, end, nb);
                 goto line_end;
             }
             SET_ERROR(MSG_AFTER_QUOTE);
             /* Read on as unquoted text: the record is bad anyway. */
             p = s;
-            s = next_stop(&walk, end, nb);
+            s = next_stop(&walk, idx, end, nb);
         }
 
         /* An unquoted field from p; s is the first stop at or after p. */
@@ -637,12 +754,12 @@ static parse_result parse_record(csv_reader *r, csv_record *out)
             if (*s == ',' || *s == '\n' || *s == '\r')
                 break;
             SET_ERROR(*s == '"' ? MSG_BARE_QUOTE : MSG_NUL);
-            s = next_stop(&walk, end, nb);
+            s = next_stop(&walk, idx, end, nb);
         }
         ADD_FIELD(p, s, false);
         if (*s == ',') {
             p = s + 1;
-            s = next_stop(&walk, end, nb);
+            s = next_stop(&walk, idx, end, nb);
             continue;
         }
     line_end:
@@ -663,8 +780,8 @@ record_done:
         fail(r, MSG_TOO_LARGE, r->line);
         return PARSE_FATAL;
     }
-    r->walk_blk = walk.blk;
-    r->walk_m = walk.m;
+    r->walk = walk;
+    r->walk_ok = true;
     out->line = r->line;
     out->end_line = end_line;
     out->raw = (const char *)start;
@@ -772,7 +889,7 @@ void csv_reset_mem_ascii(csv_reader *r, const char *data, size_t len, int64_t li
     r->line = line;
     r->err = NULL;
     r->err_line = 0;
-    r->walk_blk = NULL;
+    r->walk_ok = false;
     r->ascii = ascii;
     r->padded = data && padded;
 }

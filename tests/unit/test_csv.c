@@ -1465,13 +1465,16 @@ static void pipe_in_small_writes(void **state)
 
 /* Every byte value in an unquoted field, in a quoted one and alone, at
  * every place of a 64-byte block, in the first block of the input and in
- * a later whole one: the stop bytes are found the same with AVX2 and
- * without, and only , " CR LF and NUL are stops. */
+ * a later whole one: the stop bytes are found the same with AVX-512,
+ * with AVX2 and without, and only , " CR LF and NUL are stops. */
 static void every_byte_in_every_place(void **state)
 {
     (void)state;
-    for (int narrow = 0; narrow < 2; narrow++) {
-        if (narrow)
+    static const char *const ways[] = {"", " (no AVX-512)", " (no AVX2)"};
+    for (int narrow = 0; narrow < 3; narrow++) {
+        if (narrow == 1)
+            setenv("SLA_CSV_NO_AVX512", "1", 1);
+        if (narrow == 2)
             setenv("SLA_CSV_NO_AVX2", "1", 1);
         for (int b = 1; b < 256; b++) {
             if (b == ',' || b == '"' || b == '\n' || b == '\r')
@@ -1490,13 +1493,13 @@ static void every_byte_in_every_place(void **state)
                 if (csv_next(r, &rec) != CSV_OK || rec.nfields != 4 || rec.fields[0].len != at + 3 ||
                     (unsigned char)rec.fields[0].p[at + 1] != b || rec.fields[1].len != 3 ||
                     rec.fields[2].len != 1 || rec.fields[3].len != 100)
-                    fail_msg("byte 0x%02x at %zu%s: %s", b, at, narrow ? " (no AVX2)" : "",
-                             csv_error(r));
+                    fail_msg("byte 0x%02x at %zu%s: %s", b, at, ways[narrow], csv_error(r));
                 assert_int_equal(csv_next(r, &rec), CSV_EOF);
                 csv_close(r);
             }
         }
     }
+    unsetenv("SLA_CSV_NO_AVX512");
     unsetenv("SLA_CSV_NO_AVX2");
 }
 
