@@ -16,13 +16,15 @@
  *
  * Within the window the parser never looks at ordinary bytes. A 64-byte
  * block at a time, it takes a bit mask of the five bytes where it has a
- * decision to make (, " CR LF NUL; with AVX2, a table lookup and a
- * compare per 32 bytes, else five compares per 16 with SSE2) and walks
- * the set bits with count-trailing-zeros, carrying the walk from one
- * record to the next. Fields that end at a comma, most of them, are taken
- * by a loop of their own. A short field thus costs a few instructions and
- * no mispredicted branch on its length, which is what limits a
- * byte-at-a-time loop.
+ * decision to make (, " CR LF NUL; with AVX2 or AVX-512, a table lookup
+ * and a compare per 32 or 64 bytes, else five compares per 16 with SSE2)
+ * and writes the offsets of the set bits into an array, a batch of up to
+ * 4 KiB of input at a time (with AVX-512 by two compresses a block); the
+ * parser takes the stops from there one after another, carrying the walk
+ * from one record to the next. Fields that end at a comma, most of them,
+ * are taken by a loop of their own. A short field thus costs a few
+ * instructions and no mispredicted branch on its length, which is what
+ * limits a byte-at-a-time loop, nor on where a block ends.
  *
  * Fields point into the window; a field with `""` escapes is copied,
  * unescaped, into reader-owned scratch once the record is known to be
