@@ -656,15 +656,20 @@ static parse_result parse_record(csv_reader *r, csv_record *out)
     const batch_fn nb = r->next_batch;
     uint16_t *const idx = r->idx;
     /* The walk where the last record ended usually goes on at this one's
-     * start (after a CRLF, its LF is still to be dropped). */
-    stop_walk walk = {start, idx, idx, start};
-    if (r->walk_ok && start >= r->walk.base) {
-        walk = r->walk;
-        while (walk.at < walk.last && walk.base + *walk.at < start)
-            walk.at++;
-        if (walk.next < start)
-            walk.next = start;
+     * start (after a CRLF, its LF is still to be dropped). It stays in
+     * the reader, read and written a word at a time: a copy of it as a
+     * whole would be read back wider than it was written. */
+    stop_walk *const walk = &r->walk;
+    if (r->walk_ok && start >= walk->base) {
+        while (walk->at < walk->last && walk->base + *walk->at < start)
+            walk->at++;
+        if (walk->next < start)
+            walk->next = start;
+    } else {
+        walk->base = walk->next = start;
+        walk->at = walk->last = idx;
     }
+    r->walk_ok = false;             /* until the record is done */
     const unsigned char *p = start;     /* where the current field starts */
     const unsigned char *s;             /* the stop byte in hand */
     const unsigned char *rec_end;       /* the end of the record's bytes */
@@ -675,17 +680,17 @@ static parse_result parse_record(csv_reader *r, csv_record *out)
     const char *err = NULL;
     int64_t err_line = 0;
 
-    s = next_stop(&walk, idx, end, nb);
+    s = next_stop(walk, idx, end, nb);
     for (;;) {
         /* A field starts at p; s is the first stop at or after p, and the
          * walk has handed out every stop up to s. */
         if (s < end && *s == ',' && n < lim)
-            s = plain_fields(&walk, idx, end, nb, s, &p, f, &n, lim);
+            s = plain_fields(walk, idx, end, nb, s, &p, f, &n, lim);
         if (s == p && s < end && *s == '"') {
             int64_t open_line = line;
             bool escaped = false;
             for (;;) {
-                s = next_stop(&walk, idx, end, nb);
+                s = next_stop(walk, idx, end, nb);
                 if (s == end) {
                     if (!eof)
                         return PARSE_MORE;
@@ -705,14 +710,14 @@ static parse_result parse_record(csv_reader *r, csv_record *out)
                     if (s[1] != '"')
                         break;
                     escaped = true;
-                    next_stop(&walk, idx, end, nb);           /* the second quote of the pair */
+                    next_stop(walk, idx, end, nb);           /* the second quote of the pair */
                 } else if (*s == '\n') {
                     line++;
                 } else if (*s == '\r') {
                     /* At the end of the window the quote is still open:
                      * more input or the end of it decides. */
                     if (s + 1 < end && s[1] == '\n')
-                        next_stop(&walk, idx, end, nb);       /* CRLF is one line end */
+                        next_stop(walk, idx, end, nb);       /* CRLF is one line end */
                     line++;
                 } else if (*s == '\0') {
                     SET_ERROR(MSG_NUL);
@@ -728,19 +733,19 @@ static parse_result parse_record(csv_reader *r, csv_record *out)
                 goto record_done;
             }
             if (*s == ',') {
-                next_stop(&walk, idx, end, nb);
+                next_stop(walk, idx, end, nb);
                 p = s + 1;
-                s = next_stop(&walk, idx, end, nb);
+                s = next_stop(walk, idx, end, nb);
                 continue;
             }
             if (*s == '\n' || *s == '\r') {
-                next_stop(&walk, idx, end, nb);
+                next_stop(walk, idx, end, nb);
                 goto line_end;
             }
             SET_ERROR(MSG_AFTER_QUOTE);
             /* Read on as unquoted text: the record is bad anyway. */
             p = s;
-            s = next_stop(&walk, idx, end, nb);
+            s = next_stop(walk, idx, end, nb);
         }
 
         /* An unquoted field from p; s is the first stop at or after p. */
@@ -756,12 +761,12 @@ static parse_result parse_record(csv_reader *r, csv_record *out)
             if (*s == ',' || *s == '\n' || *s == '\r')
                 break;
             SET_ERROR(*s == '"' ? MSG_BARE_QUOTE : MSG_NUL);
-            s = next_stop(&walk, idx, end, nb);
+            s = next_stop(walk, idx, end, nb);
         }
         ADD_FIELD(p, s, false);
         if (*s == ',') {
             p = s + 1;
-            s = next_stop(&walk, idx, end, nb);
+            s = next_stop(walk, idx, end, nb);
             continue;
         }
     line_end:
@@ -782,7 +787,6 @@ record_done:
         fail(r, MSG_TOO_LARGE, r->line);
         return PARSE_FATAL;
     }
-    r->walk = walk;
     r->walk_ok = true;
     out->line = r->line;
     out->end_line = end_line;
