@@ -1059,23 +1059,33 @@ __attribute__((target("avx2"))) static lf_scan scan_lfs_avx2(csv_cutter *c, turn
     lf_scan sc = {0, false, false, true, true};
     __m256i crs = zero, bytes = zero;
     size_t i = 0;
+    /* The blocks with quotes are queued, without a branch, and their
+     * quotes taken after the vector loop: a call inside it would have the
+     * vectors kept in memory around it. */
+    size_t qat[255];
+    uint32_t qbits[255];
     while (i + 32 <= len) {
         __m256i acc = zero;
+        unsigned nq = 0;
         for (int k = 0; k < 255 && i + 32 <= len; k++, i += 32) {
             __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
             acc = _mm256_sub_epi8(acc, _mm256_cmpeq_epi8(x, vlf));
             crs = _mm256_or_si256(crs, _mm256_cmpeq_epi8(x, vcr));
             bytes = _mm256_or_si256(bytes, x);
             uint32_t q = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, vq));
-            for (; q; q &= q - 1) {
-                size_t at = i + (unsigned)__builtin_ctz(q);
-                if (at >= t->next)
-                    turn_at(c, t, s, len, at);
-            }
+            qat[nq] = i;
+            qbits[nq] = q;
+            nq += q != 0;
         }
         __m256i sum = _mm256_sad_epu8(acc, zero);
         sc.lfs += _mm256_extract_epi64(sum, 0) + _mm256_extract_epi64(sum, 1) +
                   _mm256_extract_epi64(sum, 2) + _mm256_extract_epi64(sum, 3);
+        for (unsigned k = 0; k < nq; k++)
+            for (uint32_t q = qbits[k]; q; q &= q - 1) {
+                size_t at = qat[k] + (unsigned)__builtin_ctz(q);
+                if (at >= t->next)
+                    turn_at(c, t, s, len, at);
+            }
     }
     sc.cr = _mm256_movemask_epi8(crs) != 0;
     sc.ascii = _mm256_movemask_epi8(bytes) == 0;
