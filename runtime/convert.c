@@ -436,6 +436,7 @@ static inline uint64_t digit_bytes(uint64_t w, uint64_t mask, uint64_t *bad)
     *bad |= (x | (x + ONES * 0x76)) & HIGHS & mask;
     return x;
 }
+
 /* plain_int for a cell followed by at least CSV_PAD bytes that can be
  * read: up to eight digits without a sign in a few operations on the
  * word at s, with no branch on their number (an export's numbers come in

@@ -81,9 +81,9 @@ _Static_assert(CSV_MAX_RECORD == 64 << 20, "MSG_TOO_LARGE names the limit");
 
 /* Walks the stop bytes of a window in order. A batch of up to
  * BATCH_BYTES of the window at a time is made into the offsets of its
- * stop bytes (idx, from base), which the parser takes one after another;
- * the walk is copied into locals by the loops that use it, so that it
- * stays in registers. */
+ * stop bytes (idx, from base), which the parser takes one after another.
+ * The walk lives in the reader, from one record to the next; the loop
+ * over plain fields keeps it in locals. */
 enum { BATCH_BYTES = 4096, IDX_SLACK = 64 };
 _Static_assert(BATCH_BYTES % 64 == 0 && BATCH_BYTES <= 65536, "offsets are 16 bits, blocks 64 bytes");
 
@@ -354,7 +354,6 @@ static uint64_t tail_stops(const unsigned char *b, const unsigned char *end)
     return stops_of(tail);
 }
 
-
 #if CSV_AVX2
 /* stops_of with AVX2, for processors that have it (csv_open_* looks):
  * each byte's low half picks from a table the one stop byte with that
@@ -525,8 +524,7 @@ static inline const unsigned char *next_stop(stop_walk *w, uint16_t *idx,
     return w->base + *w->at++;
 }
 
-/* Field [p, s) of a record: not quoted. Its length and quoted (false)
- * as one word: the store after the pointer's. */
+/* Field [p, s) of a record, not quoted. */
 static inline void put_plain(csv_field *fp, const unsigned char *p, const unsigned char *s)
 {
     fp->p = (const char *)p;
