@@ -69,12 +69,22 @@ int64_t clk_business_us(const sla_calendar *cal, int64_t t, const sla_value *d)
     return cal_between(cal, cal_next_open(cal, t), cal_add_days(cal, t, d->i));
 }
 
+/* out[0..2] unset, each from the constant: a chained assignment would
+ * read each back from the one before, a wide load of a value just
+ * stored in parts, which the processor cannot forward from the store. */
+static inline void unset3(sla_value *out)
+{
+    out[0] = unset;
+    out[1] = unset;
+    out[2] = unset;
+}
+
 void clk_handoff(const sla_handoff *h, const sla_calendar *cal, int64_t now,
                  const sla_value *in, sla_value *out)
 {
     const sla_value *start = &in[0], *stop = &in[1], *wall = &in[2], *bus = &in[3];
     int64_t stage = in[4].i;
-    out[0] = out[1] = out[2] = unset;
+    unset3(out);
     if (start->null || in[4].null || stage < h->stage || (h->until >= 0 && stage >= h->until))
         return;
     sla_value due;
@@ -107,7 +117,7 @@ void clk_cadence(const sla_cadence *c, const sla_calendar *cal, int64_t now,
     const sla_value *start = &in[0], *count = &in[1], *touches = &in[2];
     const sla_value *wall = &in[3], *bus = &in[4];
     int64_t stage = in[5].i;
-    out[0] = out[1] = out[2] = unset;
+    unset3(out);
     if (start->null || in[5].null || touches->null || touches->i < 1 || stage < c->stage ||
         (c->until >= 0 && stage >= c->until))
         return;
