@@ -826,9 +826,9 @@ static inline bool fast_cell(const conv_slot *sl, unsigned kind, const char *cel
         out->null = 1;
         if (kind == K_NEVER)
             return false;
-        if (f->optional)
+        if (sl->optional)
             return true;
-        if (f->type != VT_TEXT)
+        if (!sl->text)
             return false;
         out->s = "";
         out->null = 0;
@@ -894,7 +894,8 @@ static inline bool fast_cell(const conv_slot *sl, unsigned kind, const char *cel
 
 conv_slot conv_slot_for(const conv_field *f, uint32_t col, uint32_t reg)
 {
-    conv_slot sl = {f, col, reg, kind_of(f), true, 0};
+    conv_slot sl = {f, col, reg, col * (uint32_t)sizeof(csv_field), reg * (uint32_t)sizeof(sla_value),
+                    kind_of(f), f->optional, f->type == VT_TEXT, true, 0};
     if (f->zone)
         sl.fixed_zone = tz_fixed_offset(f->zone, &sl.zone_off);
     return sl;
@@ -945,11 +946,12 @@ static inline bool kind_row(const conv_slot *s, uint32_t from, uint32_t to, unsi
                             const csv_field *fields, sla_value *regs, unsigned known)
 {
     for (const conv_slot *sl = s + from, *end = s + to; sl < end; sl++) {
-        const csv_field *c = &fields[sl->col];
+        const csv_field *c = (const csv_field *)(const void *)((const char *)fields + sl->col_at);
+        sla_value *out = (sla_value *)(void *)((char *)regs + sl->reg_at);
         /* Said to be rare: the compiler then keeps the converters
          * fast; as a chain of likely exits they read as cold code,
          * made small (a division for each constant divisor). */
-        if (__builtin_expect(!fast_cell(sl, kind, c->p, c->len, &regs[sl->reg], known), 0))
+        if (__builtin_expect(!fast_cell(sl, kind, c->p, c->len, out, known), 0))
             return false;
     }
     return true;

@@ -53,12 +53,18 @@ bool conv_plain(const conv_field *f, const char *cell, size_t len, sla_value *ou
 enum { CONV_ASCII = 1, CONV_PADDED = 2 };
 
 /* A field of a row to convert: the cell of column col into register
- * reg, by f, its fast path chosen once. */
+ * reg, by f, its fast path chosen once, with what that path looks at
+ * (so that it need not look through f): where the cell and the register
+ * are in their arrays, in bytes, and whether the field may be unset or
+ * is text. */
 typedef struct conv_slot {
     const conv_field *f;
     uint32_t col;
     uint32_t reg;
+    uint32_t col_at;             /* col * sizeof (csv_field) */
+    uint32_t reg_at;             /* reg * sizeof (sla_value) */
     uint8_t kind;
+    bool optional, text;
     bool fixed_zone;             /* f's zone (if any) keeps one offset: */
     int32_t zone_off;            /* this one, seconds east of UTC */
 } conv_slot;
