@@ -195,7 +195,7 @@ static const char *gccjit_open(void)
 #define gcc_jit_type_get_pointer (gccjit.type_get_pointer)
 
 /* Bumped when the generated code changes meaning: old cache entries go stale. */
-#define JIT_CODEGEN "sla-jit 5"
+#define JIT_CODEGEN "sla-jit 6"
 
 /* The trailer appended to a cached object: magic, then the SHA-256 of
  * everything before it. The dynamic loader ignores bytes past the ELF
@@ -841,6 +841,61 @@ static void business_add(gen *g, uint32_t a, uint32_t b, uint32_t c, int sign)
     br_end(g, &br);
 }
 
+/* A hand-off's clock (clk_handoff), its inputs B..B+4 (start, stop,
+ * wall-clock window, business window, stage), its outputs A..A+2
+ * (status, due, response time). With a wall-clock window, as inline
+ * code: no call, and no copies of the registers through R to it and
+ * back; a business window calls clk_handoff. The stages it applies to
+ * are the program's, constants here. */
+static void handoff(gen *g, uint32_t a, uint32_t b, uint32_t c)
+{
+    const sla_handoff *h = &g->p->handoffs[c];
+    uint32_t start = b, stop = b + 1, wall = b + 2, bus = b + 3, stage = b + 4;
+    gcc_jit_rvalue *one = intk(g, g->t_int, 1);
+    for (uint32_t k = 0; k < 3; k++)
+        set_value(g, a + k, i64k(g, 0), NULL, one);
+    gcc_jit_rvalue *applies = and_bool(g, is_set(g, start), is_set(g, stage));
+    applies = and_bool(g, applies, cmp(g, GCC_JIT_COMPARISON_GE, V(g, stage), i64k(g, h->stage)));
+    if (h->until >= 0)
+        applies = and_bool(g, applies, cmp(g, GCC_JIT_COMPARISON_LT, V(g, stage), i64k(g, h->until)));
+    branch ba, bw, bo, bs, bb;
+    br_if(g, applies, &ba);
+    br_if(g, is_set(g, wall), &bw);
+    gcc_jit_rvalue *due, *ovf;
+    wide(g, GCC_JIT_BINARY_OP_PLUS, V(g, start), V(g, wall), &due, &ovf);
+    br_if(g, cmp(g, GCC_JIT_COMPARISON_EQ, ovf, intk(g, g->t_int, 0)), &bo);
+    gcc_jit_lvalue *status = local(g, g->t_i64), *end = local(g, g->t_i64);
+    gcc_jit_rvalue *now = env(g, E_NOW);
+    br_if(g, is_set(g, stop), &bs);
+    /* met at or before the due time, else breached */
+    assign(g, status, cast(g, b2int(g, cmp(g, GCC_JIT_COMPARISON_GT, V(g, stop), due)), g->t_i64));
+    assign(g, end, V(g, stop));
+    br_else(g, &bs);
+    /* breached once the due time has passed, else pending */
+    assign(g, status, bin(g, GCC_JIT_BINARY_OP_MINUS, g->t_i64, i64k(g, HS_PENDING),
+                          cast(g, b2int(g, cmp(g, GCC_JIT_COMPARISON_GT, now, due)), g->t_i64)));
+    assign(g, end, now);
+    br_end(g, &bs);
+    _Static_assert(HS_MET == 0 && HS_BREACHED == 1 && HS_PENDING == 2, "the statuses as computed");
+    set_value(g, a, lv(status), NULL, NULL);
+    set_value(g, a + 1, due, NULL, NULL);
+    set_value(g, a + 2, cast(g, bin(g, GCC_JIT_BINARY_OP_MINUS, g->t_u64, cast(g, lv(end), g->t_u64),
+                                    cast(g, V(g, start), g->t_u64)), g->t_i64),
+              NULL, NULL);
+    br_end(g, &bo);
+    br_else(g, &bw);
+    br_if(g, is_set(g, bus), &bb);
+    store(g, b, 5);
+    gcc_jit_block_add_eval(g->b, NULL, call(g, H_clk_handoff, 5, table_item(g, E_HANDOFFS, c),
+                                            env(g, E_CAL), now,
+                                            cast(g, gcc_jit_lvalue_get_address(slot(g, b), NULL), g->t_ptr),
+                                            cast(g, gcc_jit_lvalue_get_address(slot(g, a), NULL), g->t_ptr)));
+    load(g, a, 3);
+    br_end(g, &bb);
+    br_end(g, &bw);
+    br_end(g, &ba);
+}
+
 /* ---- one instruction ---------------------------------------------------------------- */
 
 static void arith(gen *g, uint32_t a, uint32_t b, uint32_t c, enum gcc_jit_binary_op op,
@@ -1095,17 +1150,17 @@ static void emit_insn(gen *g, uint32_t pc)
         set_null(g, a, one);
         br_end(g, &br);
         break;
-    case OP_HANDOFF: case OP_CADENCE: {
-        bool h = ip->op == OP_HANDOFF;
-        uint32_t nin = h ? 5 : 6;
-        store(g, b, nin);
-        gcc_jit_block_add_eval(g->b, NULL, call(g, h ? H_clk_handoff : H_clk_cadence, 5,
-                                                table_item(g, h ? E_HANDOFFS : E_CADENCES, c), env(g, E_CAL),
-                                                env(g, E_NOW), cast(g, gcc_jit_lvalue_get_address(slot(g, b), NULL), g->t_ptr),
+    case OP_HANDOFF:
+        handoff(g, a, b, c);
+        break;
+    case OP_CADENCE:
+        store(g, b, 6);
+        gcc_jit_block_add_eval(g->b, NULL, call(g, H_clk_cadence, 5, table_item(g, E_CADENCES, c),
+                                                env(g, E_CAL), env(g, E_NOW),
+                                                cast(g, gcc_jit_lvalue_get_address(slot(g, b), NULL), g->t_ptr),
                                                 cast(g, gcc_jit_lvalue_get_address(slot(g, a), NULL), g->t_ptr)));
         load(g, a, 3);
         break;
-    }
     case OP_RET: {
         const sla_program *p = g->p;
         if (g->all_registers)
