@@ -841,6 +841,18 @@ static void business_add(gen *g, uint32_t a, uint32_t b, uint32_t c, int sign)
     br_end(g, &br);
 }
 
+/* A call of clk_handoff or clk_cadence (helper h, its table e, entry c):
+ * its nin inputs B.. go to R, it writes its three outputs A..A+2 there,
+ * and they come back to the locals. */
+static void clock_call(gen *g, int h, int e, uint32_t a, uint32_t b, uint32_t c, uint32_t nin)
+{
+    store(g, b, nin);
+    gcc_jit_block_add_eval(g->b, NULL, call(g, h, 5, table_item(g, e, c), env(g, E_CAL), env(g, E_NOW),
+                                            cast(g, gcc_jit_lvalue_get_address(slot(g, b), NULL), g->t_ptr),
+                                            cast(g, gcc_jit_lvalue_get_address(slot(g, a), NULL), g->t_ptr)));
+    load(g, a, 3);
+}
+
 /* A hand-off's clock (clk_handoff), its inputs B..B+4 (start, stop,
  * wall-clock window, business window, stage), its outputs A..A+2
  * (status, due, response time). With a wall-clock window, as inline
@@ -885,12 +897,7 @@ static void handoff(gen *g, uint32_t a, uint32_t b, uint32_t c)
     br_end(g, &bo);
     br_else(g, &bw);
     br_if(g, is_set(g, bus), &bb);
-    store(g, b, 5);
-    gcc_jit_block_add_eval(g->b, NULL, call(g, H_clk_handoff, 5, table_item(g, E_HANDOFFS, c),
-                                            env(g, E_CAL), now,
-                                            cast(g, gcc_jit_lvalue_get_address(slot(g, b), NULL), g->t_ptr),
-                                            cast(g, gcc_jit_lvalue_get_address(slot(g, a), NULL), g->t_ptr)));
-    load(g, a, 3);
+    clock_call(g, H_clk_handoff, E_HANDOFFS, a, b, c, 5);
     br_end(g, &bb);
     br_end(g, &bw);
     br_end(g, &ba);
@@ -1154,12 +1161,7 @@ static void emit_insn(gen *g, uint32_t pc)
         handoff(g, a, b, c);
         break;
     case OP_CADENCE:
-        store(g, b, 6);
-        gcc_jit_block_add_eval(g->b, NULL, call(g, H_clk_cadence, 5, table_item(g, E_CADENCES, c),
-                                                env(g, E_CAL), env(g, E_NOW),
-                                                cast(g, gcc_jit_lvalue_get_address(slot(g, b), NULL), g->t_ptr),
-                                                cast(g, gcc_jit_lvalue_get_address(slot(g, a), NULL), g->t_ptr)));
-        load(g, a, 3);
+        clock_call(g, H_clk_cadence, E_CADENCES, a, b, c, 6);
         break;
     case OP_RET: {
         const sla_program *p = g->p;
