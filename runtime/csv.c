@@ -355,16 +355,20 @@ static uint64_t tail_stops(const unsigned char *b, const unsigned char *end)
 }
 
 #if CSV_AVX2
-/* stops_of with AVX2, for processors that have it (csv_open_* looks):
- * each byte's low half picks from a table the one stop byte with that
- * low half (no two share one), and a byte is a stop if it is the byte
- * picked; four instructions per 32 bytes. A low half no stop byte has
- * picks 0, which no byte with that low half is. */
+/* The table of the AVX2 and AVX-512 ways: for each value of a byte's low
+ * half, the one stop byte with that low half (no two share one), else 0,
+ * which no byte with that low half is. A byte is a stop if it is the
+ * byte its low half picks. */
+static const unsigned char stop_by_low_half[16] = {
+    0x00, 0x00, 0x22, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0a, 0x00, 0x2c, 0x0d, 0x00, 0x00,
+};
+
+/* stops_of with AVX2, for processors that have it (see batch_fn_here):
+ * a table lookup and a compare per 32 bytes. */
 __attribute__((target("avx2"))) static inline uint64_t stops_of_avx2(const unsigned char *b)
 {
-    const __m256i table = _mm256_setr_epi8(
-        0x00, 0x00, 0x22, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0a, 0x00, 0x2c, 0x0d, 0x00, 0x00,
-        0x00, 0x00, 0x22, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0a, 0x00, 0x2c, 0x0d, 0x00, 0x00);
+    const __m256i table =
+        _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)stop_by_low_half));
     const __m256i low = _mm256_set1_epi8(0x0f);
     __m256i x0 = _mm256_loadu_si256((const __m256i *)(const void *)b);
     __m256i x1 = _mm256_loadu_si256((const __m256i *)(const void *)(b + 32));
@@ -374,7 +378,6 @@ __attribute__((target("avx2"))) static inline uint64_t stops_of_avx2(const unsig
            (uint64_t)(uint32_t)_mm256_movemask_epi8(h1) << 32;
 }
 #endif
-
 
 /* The offsets of the stops of mask m, a block at off, written at o;
  * returns the end of those written. The first 16 are written whatever
@@ -399,24 +402,30 @@ static inline uint16_t *put_stops(uint16_t *o, size_t off, uint64_t m)
     return end;
 }
 
-typedef uint64_t (*stops_fn)(const unsigned char *);
+/* The offsets of the stops among the n bytes (1 to 64) of the block at
+ * b, at off in its batch, written at o; returns the end of those
+ * written. One of three, as next_batch is. */
+typedef uint16_t *(*block_fn)(uint16_t *o, const unsigned char *b, size_t off, size_t n);
 
-/* next_batch with stops, stops_of or a faster one of the same. */
+static inline uint16_t *block_stops(uint16_t *o, const unsigned char *b, size_t off, size_t n)
+{
+    return put_stops(o, off, n == 64 ? stops_of(b) : tail_stops(b, b + n));
+}
+
+/* next_batch with block, block_stops or a faster one of the same (which
+ * the compiler inlines here, the function being a constant). */
 #if defined(__GNUC__)
 __attribute__((always_inline))
 #endif
-static inline bool batch_with(stops_fn stops, uint16_t *idx, stop_walk *w,
+static inline bool batch_with(block_fn block, uint16_t *idx, stop_walk *w,
                               const unsigned char *end)
 {
     while (w->next < end) {
         const unsigned char *b = w->next;
         size_t n = (size_t)(end - b) < BATCH_BYTES ? (size_t)(end - b) : BATCH_BYTES;
         uint16_t *o = idx;
-        size_t off = 0;
-        for (; off + 64 <= n; off += 64)
-            o = put_stops(o, off, stops(b + off));
-        if (off < n)
-            o = put_stops(o, off, tail_stops(b + off, b + n));
+        for (size_t off = 0; off < n; off += 64)
+            o = block(o, b + off, off, n - off < 64 ? n - off : 64);
         *w = (stop_walk){b, idx, o, b + n};
         if (o > idx)
             return true;
@@ -426,55 +435,52 @@ static inline bool batch_with(stops_fn stops, uint16_t *idx, stop_walk *w,
 
 static bool next_batch(uint16_t *idx, stop_walk *w, const unsigned char *end)
 {
-    return batch_with(stops_of, idx, w, end);
+    return batch_with(block_stops, idx, w, end);
 }
 
 #if CSV_AVX2
+__attribute__((target("avx2,bmi,popcnt"))) static inline uint16_t *
+block_stops_avx2(uint16_t *o, const unsigned char *b, size_t off, size_t n)
+{
+    return put_stops(o, off, n == 64 ? stops_of_avx2(b) : tail_stops(b, b + n));
+}
+
 __attribute__((target("avx2,bmi,popcnt"))) static bool next_batch_avx2(uint16_t *idx, stop_walk *w,
                                                                        const unsigned char *end)
 {
-    return batch_with(stops_of_avx2, idx, w, end);
+    return batch_with(block_stops_avx2, idx, w, end);
 }
 
-/* next_batch with AVX-512 (VBMI2): a block's stops found as with AVX2,
- * 64 bytes at once, and its offsets written with two compresses of 32
- * 16-bit offsets each, whatever their number: no branch on how many
- * stops a block has (a loop over them mispredicts its exit about once a
- * block). A block at the end of the window is loaded masked, its bytes
- * after the end zero, and its stops there dropped. Each store writes 32
- * offsets, the ones after the block's stops garbage the next overwrites
- * (idx has IDX_SLACK for the last). */
-__attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt"))) static bool
-next_batch_avx512(uint16_t *idx, stop_walk *w, const unsigned char *end)
+/* block_stops with AVX-512 (VBMI2): the stops found as with AVX2, 64
+ * bytes at once, and their offsets written with two compresses of 32
+ * 16-bit offsets each, whatever their number: no branch on how many a
+ * block has. A block at the end of the window is loaded masked, its
+ * bytes after the end zero, and its stops there dropped. Each store
+ * writes 32 offsets, the ones after the block's stops garbage the next
+ * overwrites (idx has IDX_SLACK for the last). */
+__attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt"))) static inline uint16_t *
+block_stops_avx512(uint16_t *o, const unsigned char *b, size_t off, size_t n)
 {
-    const __m512i table = _mm512_broadcast_i32x4(_mm_setr_epi8(
-        0x00, 0x00, 0x22, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0a, 0x00, 0x2c, 0x0d, 0x00, 0x00));
+    const __m512i table =
+        _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)(const void *)stop_by_low_half));
     const __m512i low = _mm512_set1_epi8(0x0f);
     const __m512i first = _mm512_set_epi16(31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17,
                                            16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
     const __m512i second = _mm512_add_epi16(first, _mm512_set1_epi16(32));
-    while (w->next < end) {
-        const unsigned char *b = w->next;
-        size_t n = (size_t)(end - b) < BATCH_BYTES ? (size_t)(end - b) : BATCH_BYTES;
-        uint16_t *o = idx;
-        for (size_t off = 0; off < n; off += 64) {
-            __mmask64 in = n - off >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << (n - off)) - 1;
-            __m512i x = _mm512_maskz_loadu_epi8(in, b + off);
-            __mmask64 m = _mm512_mask_cmpeq_epi8_mask(
-                in, x, _mm512_shuffle_epi8(table, _mm512_and_si512(x, low)));
-            __m512i at = _mm512_set1_epi16((short)off);
-            _mm512_storeu_si512(o, _mm512_maskz_compress_epi16((__mmask32)m,
-                                                               _mm512_add_epi16(first, at)));
-            o += __builtin_popcount((uint32_t)m);
-            _mm512_storeu_si512(o, _mm512_maskz_compress_epi16((__mmask32)(m >> 32),
-                                                               _mm512_add_epi16(second, at)));
-            o += __builtin_popcount((uint32_t)(m >> 32));
-        }
-        *w = (stop_walk){b, idx, o, b + n};
-        if (o > idx)
-            return true;
-    }
-    return false;
+    __mmask64 in = n == 64 ? ~(__mmask64)0 : ((__mmask64)1 << n) - 1;
+    __m512i x = _mm512_maskz_loadu_epi8(in, b);
+    __mmask64 m = _mm512_mask_cmpeq_epi8_mask(in, x, _mm512_shuffle_epi8(table, _mm512_and_si512(x, low)));
+    __m512i at = _mm512_set1_epi16((short)off);
+    _mm512_storeu_si512(o, _mm512_maskz_compress_epi16((__mmask32)m, _mm512_add_epi16(first, at)));
+    o += __builtin_popcount((uint32_t)m);
+    _mm512_storeu_si512(o, _mm512_maskz_compress_epi16((__mmask32)(m >> 32), _mm512_add_epi16(second, at)));
+    return o + __builtin_popcount((uint32_t)(m >> 32));
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt"))) static bool
+next_batch_avx512(uint16_t *idx, stop_walk *w, const unsigned char *end)
+{
+    return batch_with(block_stops_avx512, idx, w, end);
 }
 #endif
 
