@@ -907,15 +907,24 @@ bool conv_plain(const conv_field *f, const char *cell, size_t len, sla_value *ou
     return fast_cell(&sl, sl.kind, cell, len, out, ascii ? CONV_ASCII : 0);
 }
 
+/* fast_cell for slot sl's cell of fields, into its register of regs,
+ * found by their byte offsets. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline bool slot_cell(const conv_slot *sl, unsigned kind, const csv_field *fields,
+                             sla_value *regs, unsigned known)
+{
+    const csv_field *c = (const csv_field *)(const void *)((const char *)fields + sl->col_at);
+    sla_value *out = (sla_value *)(void *)((char *)regs + sl->reg_at);
+    return fast_cell(sl, kind, c->p, c->len, out, known);
+}
+
 uint32_t conv_row(const conv_slot *slots, uint32_t k, uint32_t n, const csv_field *fields,
                   sla_value *regs, unsigned known)
 {
-    for (; k < n; k++) {
-        const conv_slot *sl = &slots[k];
-        const csv_field *c = &fields[sl->col];
-        if (!fast_cell(sl, sl->kind, c->p, c->len, &regs[sl->reg], known))
-            break;
-    }
+    for (; k < n && slot_cell(&slots[k], slots[k].kind, fields, regs, known); k++)
+        ;
     return k;
 }
 
@@ -946,12 +955,10 @@ static inline bool kind_row(const conv_slot *s, uint32_t from, uint32_t to, unsi
                             const csv_field *fields, sla_value *regs, unsigned known)
 {
     for (const conv_slot *sl = s + from, *end = s + to; sl < end; sl++) {
-        const csv_field *c = (const csv_field *)(const void *)((const char *)fields + sl->col_at);
-        sla_value *out = (sla_value *)(void *)((char *)regs + sl->reg_at);
         /* Said to be rare: the compiler then keeps the converters
          * fast; as a chain of likely exits they read as cold code,
          * made small (a division for each constant divisor). */
-        if (__builtin_expect(!fast_cell(sl, kind, c->p, c->len, out, known), 0))
+        if (__builtin_expect(!slot_cell(sl, kind, fields, regs, known), 0))
             return false;
     }
     return true;
